@@ -1,0 +1,13 @@
+//! Wijkveilig backend: the REST API under `/api` and the host of the built web client.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod openapi;
+pub mod ratelimit;
+pub mod startup;
+pub mod telemetry;
+pub mod web_assets;

@@ -1,0 +1,142 @@
+//! Outgoing mail. Every message is recorded in the `outbox` table; with SMTP
+//! configured it is also sent, in the background so that the answer to the
+//! request neither waits for the mail server nor reveals by its timing
+//! whether an account exists.
+
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use shared::users::Language;
+
+use crate::config::Config;
+use crate::db::models::{now, NewOutboxMail};
+use crate::db::{self, schema::outbox, Pool};
+use crate::error::ApiResult;
+
+#[derive(Clone)]
+pub struct Mailer {
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    from: Mailbox,
+    /// Development without SMTP: print the mail (with its link) to the log.
+    log_bodies: bool,
+}
+
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Mailer {
+    pub fn new(config: &Config) -> anyhow::Result<Mailer> {
+        let smtp = match &config.smtp_url {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                    .map_err(|e| anyhow::anyhow!("WIJKVEILIG_SMTP_URL is not usable: {e}"))?
+                    .build(),
+            ),
+            None => None,
+        };
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("WIJKVEILIG_MAIL_FROM is not a mailbox: {e}"))?;
+        Ok(Mailer {
+            log_bodies: smtp.is_none() && !config.is_production(),
+            smtp,
+            from,
+        })
+    }
+
+    pub async fn send(&self, pool: &Pool, mail: Mail) -> ApiResult<()> {
+        use diesel::prelude::*;
+        let status = if self.smtp.is_some() {
+            "queued"
+        } else {
+            "logged"
+        };
+        let (to, subject, body) = (mail.to.clone(), mail.subject.clone(), mail.body.clone());
+        let id: i32 = db::run(pool, move |conn| {
+            Ok(diesel::insert_into(outbox::table)
+                .values(NewOutboxMail {
+                    recipient: &to,
+                    subject: &subject,
+                    body: &body,
+                    status,
+                    created_at: now(),
+                })
+                .returning(outbox::id)
+                .get_result(conn)?)
+        })
+        .await?;
+        if self.log_bodies {
+            tracing::info!(outbox_id = id, to = %mail.to, subject = %mail.subject, body = %mail.body, "mail (no SMTP configured)");
+        } else {
+            tracing::info!(outbox_id = id, "mail queued");
+        }
+        if let Some(smtp) = self.smtp.clone() {
+            let message = Message::builder()
+                .from(self.from.clone())
+                .to(mail
+                    .to
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("bad recipient: {e}"))?)
+                .subject(mail.subject)
+                .body(mail.body)
+                .map_err(|e| anyhow::anyhow!("cannot build mail: {e}"))?;
+            let pool = pool.clone();
+            actix_web::rt::spawn(async move {
+                let result = smtp.send(message).await;
+                let status = if result.is_ok() { "sent" } else { "failed" };
+                if let Err(e) = &result {
+                    tracing::warn!(outbox_id = id, error = %e, "mail not sent");
+                }
+                let _ = db::run(&pool, move |conn| {
+                    Ok(diesel::update(outbox::table.find(id))
+                        .set((outbox::status.eq(status), outbox::sent_at.eq(now())))
+                        .execute(conn)?)
+                })
+                .await;
+            });
+        }
+        Ok(())
+    }
+}
+
+pub fn verify_email(lang: Language, link: &str) -> (String, String) {
+    match lang {
+        Language::Nl => (
+            "Bevestig je e-mailadres voor Wijkveilig".into(),
+            format!("Hallo,\n\nBevestig je e-mailadres via deze link (48 uur geldig):\n{link}\n\nHeb je geen account aangemaakt? Dan kun je deze mail negeren.\n\nWijkveilig"),
+        ),
+        Language::En => (
+            "Confirm your email address for Wijkveilig".into(),
+            format!("Hello,\n\nConfirm your email address with this link (valid for 48 hours):\n{link}\n\nDid not sign up? Then ignore this mail.\n\nWijkveilig"),
+        ),
+    }
+}
+
+pub fn verify_student(lang: Language, link: &str) -> (String, String) {
+    match lang {
+        Language::Nl => (
+            "Bevestig je studentadres voor Wijkveilig".into(),
+            format!("Hallo,\n\nBevestig dat je student bent via deze link (48 uur geldig):\n{link}\n\nWe bewaren alleen het domein van dit adres, niet het adres zelf.\n\nWijkveilig"),
+        ),
+        Language::En => (
+            "Confirm your student address for Wijkveilig".into(),
+            format!("Hello,\n\nConfirm that you are a student with this link (valid for 48 hours):\n{link}\n\nWe keep only the domain of this address, not the address itself.\n\nWijkveilig"),
+        ),
+    }
+}
+
+pub fn reset_password(lang: Language, link: &str) -> (String, String) {
+    match lang {
+        Language::Nl => (
+            "Nieuw wachtwoord voor Wijkveilig".into(),
+            format!("Hallo,\n\nKies een nieuw wachtwoord via deze link (1 uur geldig, één keer te gebruiken):\n{link}\n\nHeb je dit niet gevraagd? Dan kun je deze mail negeren; je wachtwoord blijft hetzelfde.\n\nWijkveilig"),
+        ),
+        Language::En => (
+            "New password for Wijkveilig".into(),
+            format!("Hello,\n\nChoose a new password with this link (valid for 1 hour, single use):\n{link}\n\nDid not ask for this? Then ignore this mail; your password stays the same.\n\nWijkveilig"),
+        ),
+    }
+}

@@ -1,0 +1,158 @@
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use backend::config::Config;
+use backend::db::models::{now, NewUser};
+use backend::{auth, db, openapi, startup::Application, telemetry};
+
+/// Wijkveilig server and administration commands.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run migrations, then serve the API and the web client (the default).
+    Serve,
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Create an admin account. The password is read from standard input
+    /// (one line) when it is not a terminal, and prompted for otherwise.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Beheerder")]
+        name: String,
+        /// Generate a strong password and print it once, instead of reading one.
+        #[arg(long)]
+        generate_password: bool,
+        /// Do nothing (successfully) when an admin already exists.
+        #[arg(long)]
+        if_no_admin: bool,
+    },
+    /// Print the OpenAPI description.
+    Openapi,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            println!("{}", openapi::spec_json());
+            Ok(())
+        }
+        Command::Serve => {
+            let config = load_config()?;
+            actix_web::rt::System::new().block_on(serve(config))
+        }
+        Command::Migrate => {
+            let config = load_config()?;
+            let mut conn = db::establish(config.database_url.expose(), config.database_kind)
+                .context("cannot connect to the database")?;
+            let applied = db::run_migrations(&mut conn)?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            name,
+            generate_password,
+            if_no_admin,
+        } => {
+            let config = load_config()?;
+            create_admin(&config, &email, &name, generate_password, if_no_admin)
+        }
+    }
+}
+
+fn load_config() -> anyhow::Result<Config> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    Ok(config)
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let bind = config.bind.clone();
+    let kind = config.database_kind;
+    let app = Application::build(config).await?;
+    tracing::info!(database = ?kind, "Wijkveilig is running at http://{bind}/");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn create_admin(
+    config: &Config,
+    email: &str,
+    name: &str,
+    generate: bool,
+    if_no_admin: bool,
+) -> anyhow::Result<()> {
+    use shared::users::Role;
+    use shared::validation::{validate_display_name, validate_email, validate_password};
+
+    let mut conn = db::establish(config.database_url.expose(), config.database_kind)
+        .context("cannot connect to the database")?;
+    db::run_migrations(&mut conn)?;
+    if if_no_admin && db::users::admin_exists(&mut conn)? {
+        println!("An admin account already exists; nothing to do.");
+        return Ok(());
+    }
+    let email =
+        validate_email("email", email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
+    let name = validate_display_name("name", name)
+        .map_err(|e| anyhow::anyhow!("--name: {}", e.message))?;
+    if db::users::email_taken(&mut conn, &email)? {
+        anyhow::bail!("an account with {email} already exists");
+    }
+    let password = if generate {
+        auth::random_token()[..20].to_owned()
+    } else {
+        read_password()?
+    };
+    validate_password("password", &password)
+        .map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
+    let hash = auth::password::hash_password(&password)?;
+    let at = now();
+    db::users::insert(
+        &mut conn,
+        &NewUser {
+            email: &email,
+            password_hash: &hash,
+            display_name: &name,
+            role: Role::Admin.as_str(),
+            user_group: None,
+            neighbourhood_id: None,
+            language: "nl",
+            privacy_version: None,
+            privacy_accepted_at: None,
+            email_verified_at: Some(at),
+            active: true,
+            created_at: at,
+            updated_at: at,
+        },
+    )?;
+    if generate {
+        println!("Admin account created. Log in with:\n  email:    {email}\n  password: {password}\n(shown once; change it under Profile)");
+    } else {
+        println!("Admin account {email} created.");
+    }
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        anyhow::ensure!(first == second, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}

@@ -1,0 +1,82 @@
+//! The OpenAPI 3 description, generated from the handlers and DTOs. A test
+//! checks that `backend/openapi.json` matches; refresh it with
+//! `cargo run -p backend -- openapi > backend/openapi.json`.
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Wijkveilig API",
+        description = "Community safety participation platform: accounts, reports, surveys, meetings. \
+            Errors are application/problem+json (RFC 9457).",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        api::health::healthz,
+        api::health::readyz,
+        api::auth::signup,
+        api::auth::login,
+        api::auth::refresh,
+        api::auth::logout,
+        api::auth::verify_email,
+        api::auth::request_password_reset,
+        api::auth::confirm_password_reset,
+        api::me::get_me,
+        api::me::update_me,
+        api::me::change_password,
+        api::me::resend_verification,
+        api::me::request_student_verification,
+        api::neighbourhoods::list,
+        api::admin_users::list,
+        api::admin_users::update,
+    ),
+    components(schemas(shared::Problem, shared::FieldError, shared::ErrorKind)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-up, login and sessions"),
+        (name = "me", description = "The logged-in user's account"),
+        (name = "neighbourhoods"),
+        (name = "admin", description = "Account management (admin role)"),
+        (name = "health"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn spec_json() -> &'static str {
+    static SPEC: OnceLock<String> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises")
+    })
+}
+
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec_json())
+}

@@ -1,0 +1,126 @@
+//! Serving the built web client: files from trunk's `dist`, `index.html` for
+//! every client route, and a Content-Security-Policy that admits exactly the
+//! inline loader script trunk writes (by hash), never `'unsafe-inline'`.
+
+use std::path::{Path, PathBuf};
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+pub struct WebAssets {
+    pub dir: PathBuf,
+    index_html: Option<String>,
+    script_hashes: Vec<String>,
+}
+
+impl WebAssets {
+    pub fn load(dir: &Path) -> WebAssets {
+        let index_html = std::fs::read_to_string(dir.join("index.html")).ok();
+        if index_html.is_none() {
+            tracing::warn!(dir = %dir.display(), "no built web client found; serving the API only");
+        }
+        let script_hashes = index_html
+            .as_deref()
+            .map(inline_script_hashes)
+            .unwrap_or_default();
+        WebAssets {
+            dir: dir.to_owned(),
+            index_html,
+            script_hashes,
+        }
+    }
+
+    pub fn has_client(&self) -> bool {
+        self.index_html.is_some()
+    }
+
+    pub fn content_security_policy(&self) -> String {
+        let hashes: String = self
+            .script_hashes
+            .iter()
+            .map(|h| format!(" 'sha256-{h}'"))
+            .collect();
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+             style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+    }
+}
+
+/// SHA-256 (base64) of the body of every `<script>` without `src`.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
+        }
+        rest = &rest[body_start + close..];
+    }
+    hashes
+}
+
+/// `index.html` for client-side routes (the SPA fallback).
+pub async fn index(assets: web::Data<WebAssets>, _req: HttpRequest) -> HttpResponse {
+    match &assets.index_html {
+        Some(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(html.clone()),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("The web client is not built. Run scripts/run.sh, or build it with trunk."),
+    }
+}
+
+/// Trunk puts a content hash in asset names (`frontend-3f2a...wasm`): those
+/// never change and may be cached for a year; anything else is revalidated.
+pub fn cache_control_for(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let hashed = stem
+        .rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() >= 16 && h.chars().all(|c| c.is_ascii_hexdigit()));
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let html =
+            r#"<html><script src="/a.js"></script><script type="module">boot()</script></html>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
+        assert_eq!(hashes[0], expected);
+    }
+
+    #[test]
+    fn hashed_asset_names_are_immutable() {
+        assert_eq!(
+            cache_control_for("/frontend-0123456789abcdef.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_control_for("/index.html"), "no-cache");
+        assert_eq!(cache_control_for("/app-icon.svg"), "no-cache");
+    }
+}

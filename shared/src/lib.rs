@@ -1,0 +1,19 @@
+//! Types and rules that the backend and the WASM client must agree on.
+//!
+//! Only `serde` (and `chrono` for timestamps) here: this crate compiles to
+//! `wasm32-unknown-unknown` and ends up in the browser bundle.
+
+pub mod auth;
+pub mod error;
+pub mod neighbourhoods;
+pub mod users;
+pub mod validation;
+
+pub use error::{ErrorKind, FieldError, Problem};
+
+/// Version of the privacy statement a user must accept at sign-up. Bump it
+/// when the statement changes; the accepted version is stored per user.
+pub const PRIVACY_VERSION: &str = "2026-11";
+
+/// Largest JSON body the API accepts.
+pub const MAX_JSON_BODY: usize = 64 * 1024;
