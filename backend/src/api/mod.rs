@@ -13,40 +13,31 @@ use crate::error::ApiError;
 
 /// Routes under `/api`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/auth")
-            .route("/signup", web::post().to(auth::signup))
-            .route("/login", web::post().to(auth::login))
-            .route("/refresh", web::post().to(auth::refresh))
-            .route("/logout", web::post().to(auth::logout))
-            .route("/verify-email", web::post().to(auth::verify_email))
-            .route(
-                "/password-reset",
-                web::post().to(auth::request_password_reset),
-            )
-            .route(
-                "/password-reset/confirm",
-                web::post().to(auth::confirm_password_reset),
-            ),
-    )
-    .service(
-        web::resource("/me")
-            .route(web::get().to(me::get_me))
-            .route(web::patch().to(me::update_me)),
-    )
-    .route("/me/password", web::post().to(me::change_password))
-    .route(
-        "/me/verification-email",
-        web::post().to(me::resend_verification),
-    )
-    .route(
-        "/me/student-verification",
-        web::post().to(me::request_student_verification),
-    )
-    .route("/neighbourhoods", web::get().to(neighbourhoods::list))
-    .route("/admin/users", web::get().to(admin_users::list))
-    .route("/admin/users/{id}", web::patch().to(admin_users::update))
-    .route("/openapi.json", web::get().to(crate::openapi::serve));
+    use web::{get, patch, post, resource};
+    // Explicit resources, so that a wrong method is 405 (with Allow), not 404.
+    cfg.service(resource("/auth/signup").route(post().to(auth::signup)))
+        .service(resource("/auth/login").route(post().to(auth::login)))
+        .service(resource("/auth/refresh").route(post().to(auth::refresh)))
+        .service(resource("/auth/logout").route(post().to(auth::logout)))
+        .service(resource("/auth/verify-email").route(post().to(auth::verify_email)))
+        .service(resource("/auth/password-reset").route(post().to(auth::request_password_reset)))
+        .service(
+            resource("/auth/password-reset/confirm").route(post().to(auth::confirm_password_reset)),
+        )
+        .service(
+            resource("/me")
+                .route(get().to(me::get_me))
+                .route(patch().to(me::update_me)),
+        )
+        .service(resource("/me/password").route(post().to(me::change_password)))
+        .service(resource("/me/verification-email").route(post().to(me::resend_verification)))
+        .service(
+            resource("/me/student-verification").route(post().to(me::request_student_verification)),
+        )
+        .service(resource("/neighbourhoods").route(get().to(neighbourhoods::list)))
+        .service(resource("/admin/users").route(get().to(admin_users::list)))
+        .service(resource("/admin/users/{id}").route(patch().to(admin_users::update)))
+        .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }
 
 /// JSON bodies: 64 KiB at most, `application/json` only, and every parse

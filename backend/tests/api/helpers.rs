@@ -1,0 +1,314 @@
+//! `spawn_app()`: the real application on a random port with a fresh database
+//! (a temp SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set).
+
+use std::collections::HashMap;
+
+use backend::config::{Config, DatabaseKind};
+use backend::db::{self, models::OutboxMail, DbConnection};
+use backend::startup::Application;
+use diesel::prelude::*;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use shared::auth::SessionResponse;
+
+pub const PASSWORD: &str = "fietsen langs het diep";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+/// A page with an inline script, standing in for trunk's output.
+pub const INDEX_HTML: &str =
+    "<!doctype html><html><head><script type=\"module\">boot()</script></head><body></body></html>";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub database_url: String,
+    pub kind: DatabaseKind,
+    pub data_dir: tempfile::TempDir,
+    _pg_cleanup: Option<PgDrop>,
+}
+
+pub struct PgDrop {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDrop {
+    fn drop(&mut self) {
+        let (url, name) = (self.admin_url.clone(), self.name.clone());
+        // Own thread: Drop may run inside the async runtime.
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut c) = diesel::PgConnection::establish(&url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut c);
+            }
+        })
+        .join();
+    }
+}
+
+/// A new, empty database: a SQLite file in `dir`, or a PostgreSQL database
+/// (dropped with the guard) when TEST_DATABASE_URL is set.
+pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<PgDrop>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!(
+                "wv_test_{}",
+                backend::auth::random_token()[..12]
+                    .to_lowercase()
+                    .replace('-', "_")
+            );
+            let mut c =
+                diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut c)
+                .unwrap();
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+            (format!("{base}/{name}"), Some(PgDrop { admin_url, name }))
+        }
+        _ => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let static_dir = data_dir.path().join("dist");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
+
+    let (database_url, pg_cleanup) = fresh_database(&data_dir);
+
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("WIJKVEILIG_DATA_DIR", data_dir.path().display().to_string()),
+        ("WIJKVEILIG_BIND", "127.0.0.1:0".to_string()),
+        ("DATABASE_URL", database_url.clone()),
+        ("WIJKVEILIG_JWT_SECRET", JWT_SECRET.to_string()),
+        ("WIJKVEILIG_STATIC_DIR", static_dir.display().to_string()),
+        (
+            "WIJKVEILIG_PUBLIC_URL",
+            "http://wijkveilig.test".to_string(),
+        ),
+        ("WIJKVEILIG_DB_POOL_SIZE", "4".to_string()),
+    ]);
+    let mut config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
+    customise(&mut config);
+    let kind = config.database_kind;
+    let app = Application::build(config).await.expect("app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: new_client(),
+        database_url,
+        kind,
+        data_dir,
+        _pg_cleanup: pg_cleanup,
+    }
+}
+
+pub fn new_client() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+pub fn signup_body(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "display_name": "Anna de Vries",
+        "group": "student",
+        "neighbourhood_id": 1,
+        "accepted_privacy_version": shared::PRIVACY_VERSION,
+    })
+}
+
+/// A logged-in user with their own cookie jar.
+pub struct Session {
+    pub client: Client,
+    pub token: String,
+    pub user_id: i32,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post(&self, client: &Client, path: &str, body: &Value) -> Response {
+        client.post(self.url(path)).json(body).send().await.unwrap()
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn send_auth(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn signup_with(&self, body: Value) -> Session {
+        let client = new_client();
+        let res = self.post(&client, "/api/auth/signup", &body).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let session: SessionResponse = res.json().await.unwrap();
+        Session {
+            client,
+            token: session.access_token,
+            user_id: session.user.id,
+        }
+    }
+
+    pub async fn signup(&self, email: &str) -> Session {
+        self.signup_with(signup_body(email)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        let client = new_client();
+        self.post(
+            &client,
+            "/api/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login_session(&self, email: &str, password: &str) -> Session {
+        let client = new_client();
+        let res = self
+            .post(
+                &client,
+                "/api/auth/login",
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let s: SessionResponse = res.json().await.unwrap();
+        Session {
+            client,
+            token: s.access_token,
+            user_id: s.user.id,
+        }
+    }
+
+    pub fn conn(&self) -> DbConnection {
+        db::establish(&self.database_url, self.kind).unwrap()
+    }
+
+    /// Creates an admin straight in the database and logs in.
+    pub async fn admin(&self) -> Session {
+        let email = "admin@gemeente.test";
+        let hash = backend::auth::password::hash_password(PASSWORD).unwrap();
+        let at = backend::db::models::now();
+        let mut conn = self.conn();
+        db::users::insert(
+            &mut conn,
+            &backend::db::models::NewUser {
+                email,
+                password_hash: &hash,
+                display_name: "Beheer",
+                role: "admin",
+                user_group: None,
+                neighbourhood_id: None,
+                language: "nl",
+                privacy_version: None,
+                privacy_accepted_at: None,
+                email_verified_at: Some(at),
+                active: true,
+                created_at: at,
+                updated_at: at,
+            },
+        )
+        .unwrap();
+        self.login_session(email, PASSWORD).await
+    }
+
+    pub fn outbox(&self, recipient: &str) -> Vec<OutboxMail> {
+        use backend::db::schema::outbox;
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .order(outbox::id.asc())
+            .select(OutboxMail::as_select())
+            .load(&mut self.conn())
+            .unwrap()
+    }
+
+    /// Mail is sent after some answers (password reset); wait for it briefly.
+    pub async fn wait_for_mail(&self, recipient: &str, count: usize) -> Vec<OutboxMail> {
+        for _ in 0..100 {
+            let mails = self.outbox(recipient);
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("no mail for {recipient}");
+    }
+
+    pub fn count_users(&self) -> i64 {
+        use backend::db::schema::users;
+        users::table.count().get_result(&mut self.conn()).unwrap()
+    }
+
+    pub async fn refresh(&self, client: &Client) -> Response {
+        client
+            .post(self.url("/api/auth/refresh"))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The token in the link of a mail.
+pub fn token_in(mail: &OutboxMail) -> String {
+    let start = mail.body.find("token=").expect("mail has a link") + "token=".len();
+    mail.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Asserts a problem+json answer with this status and, if given, this field.
+pub async fn assert_problem(res: Response, status: u16, field: Option<&str>) -> Value {
+    assert_eq!(res.status().as_u16(), status);
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["type"].as_str().unwrap().starts_with("/problems/"));
+    if let Some(field) = field {
+        let errors = body["errors"].as_array().expect("field errors");
+        assert!(
+            errors.iter().any(|e| e["field"] == field),
+            "no error for {field}: {body}"
+        );
+    }
+    body
+}

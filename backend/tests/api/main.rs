@@ -1,0 +1,8 @@
+//! Integration tests against the real application and a real database.
+
+mod admin;
+mod auth;
+mod hardening;
+mod helpers;
+mod me;
+mod schema;
