@@ -1,0 +1,38 @@
+import { APIRequestContext, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'beheer wachtwoord voor e2e' };
+export const PASSWORD = 'fietsen langs het diep';
+
+let counter = 0;
+export function uniqueEmail(prefix: string): string {
+  counter += 1;
+  return `${prefix}.${Date.now()}.${counter}@student.rug.nl`;
+}
+
+/** Creates an account through the API (no browser), returns its id. */
+export async function signupViaApi(request: APIRequestContext, email: string, name: string): Promise<number> {
+  const res = await request.post('/api/auth/signup', {
+    data: {
+      email, password: PASSWORD, display_name: name, group: 'student',
+      neighbourhood_id: 1, accepted_privacy_version: '2026-11',
+    },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).user.id;
+}
+
+export async function login(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: /Welkom/ })).toBeVisible();
+}
+
+/** Fails on serious or critical axe-core violations. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}

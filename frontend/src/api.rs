@@ -1,0 +1,212 @@
+//! Typed client for the REST API on the `shared` DTOs. The access token lives
+//! only in memory; the refresh token is an httpOnly cookie the browser sends
+//! to `/api/auth/*` by itself.
+
+use std::cell::RefCell;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder};
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::auth::SessionResponse;
+use shared::users::UserDto;
+use shared::{ErrorKind, FieldError, Problem};
+use web_sys::RequestCredentials;
+
+use crate::i18n::Texts;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, DNS, server down.
+    Network,
+    Problem(Problem),
+}
+
+impl ApiError {
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Problem(p) => p.errors.clone(),
+            ApiError::Network => Vec::new(),
+        }
+    }
+
+    /// A sentence for the user when no field is at fault.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            ApiError::Network => t.network_error.into(),
+            ApiError::Problem(p) => match p.kind() {
+                Some(ErrorKind::RateLimited) => t.rate_limited.into(),
+                Some(ErrorKind::Internal) | Some(ErrorKind::Unavailable) | None => {
+                    t.generic_error.into()
+                }
+                _ => p.detail.clone(),
+            },
+        }
+    }
+}
+
+async fn send<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    let builder = builder.credentials(RequestCredentials::SameOrigin);
+    let request = match body {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json)
+            .map_err(|_| ApiError::Network)?,
+        None => builder.build().map_err(|_| ApiError::Network)?,
+    };
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&status) {
+        // 204 and other empty bodies read as JSON `null`.
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text)
+            .map_err(|_| ApiError::Problem(Problem::new(ErrorKind::Internal, "unreadable answer")))
+    } else {
+        Err(ApiError::Problem(
+            serde_json::from_str(&text).unwrap_or_else(|_| {
+                let mut p = Problem::new(ErrorKind::Internal, "unexpected answer");
+                p.status = status;
+                p
+            }),
+        ))
+    }
+}
+
+fn builder(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(path).method(method)
+}
+
+/// A request without an access token (sign-up, login, public lists).
+pub async fn call<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    send(builder(method, path), body).await
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    call::<(), T>(Method::GET, path, None).await
+}
+
+/// The logged-in user and their access token, shared through context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub token: RwSignal<Option<String>>,
+    pub user: RwSignal<Option<UserDto>>,
+    /// False until the first attempt to restore a session has finished.
+    pub ready: RwSignal<bool>,
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, bool>>;
+
+thread_local! {
+    /// One refresh at a time: two parallel refreshes would present the same
+    /// cookie twice, which the server treats as theft and ends the session.
+    static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            token: RwSignal::new(None),
+            user: RwSignal::new(None),
+            ready: RwSignal::new(false),
+        }
+    }
+
+    pub fn start(&self, s: SessionResponse) {
+        self.token.set(Some(s.access_token));
+        self.user.set(Some(s.user));
+    }
+
+    pub fn clear(&self) {
+        self.token.set(None);
+        self.user.set(None);
+    }
+
+    /// Trades the refresh cookie for a new access token.
+    pub async fn refresh(&self) -> bool {
+        let session = *self;
+        let shared = REFRESHING.with(|cell| {
+            cell.borrow_mut()
+                .get_or_insert_with(|| {
+                    async move {
+                        let result =
+                            call::<(), SessionResponse>(Method::POST, "/api/auth/refresh", None)
+                                .await;
+                        REFRESHING.with(|c| c.borrow_mut().take());
+                        match result {
+                            Ok(s) => {
+                                session.start(s);
+                                true
+                            }
+                            Err(ApiError::Network) => false,
+                            Err(_) => {
+                                session.clear();
+                                false
+                            }
+                        }
+                    }
+                    .boxed_local()
+                    .shared()
+                })
+                .clone()
+        });
+        shared.await
+    }
+
+    /// On page load: restore the session from the cookie, if any.
+    pub async fn restore(&self) {
+        self.refresh().await;
+        self.ready.set(true);
+    }
+
+    /// An authenticated request; on 401 it refreshes once and tries again.
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+        let attempt = |token: Option<String>| {
+            let mut b = builder(method.clone(), path);
+            if let Some(t) = token {
+                b = b.header("Authorization", &format!("Bearer {t}"));
+            }
+            send::<T>(b, body.clone())
+        };
+        match attempt(self.token.get_untracked()).await {
+            Err(ApiError::Problem(p)) if p.status == 401 => {
+                if self.refresh().await {
+                    attempt(self.token.get_untracked()).await
+                } else {
+                    Err(ApiError::Problem(p))
+                }
+            }
+            other => other,
+        }
+    }
+
+    pub async fn logout(&self) {
+        let _ = call::<(), ()>(Method::POST, "/api/auth/logout", None).await;
+        self.clear();
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}

@@ -1,0 +1,141 @@
+//! Router, the navigation shell and focus management on route changes.
+
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+use shared::users::{Language, Role, UpdateMeRequest, UserDto};
+
+use crate::api::{use_session, Session};
+use crate::i18n::{role_name, use_i18n, I18n};
+use crate::pages;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::init();
+    provide_context(i18n);
+    let session = Session::new();
+    provide_context(session);
+    spawn_local(async move { session.restore().await });
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || i18n.t().skip_link}</a>
+            <Header/>
+            <FocusOnNavigate/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::Home/>
+                    <Route path=path!("/signup") view=pages::signup::Signup/>
+                    <Route path=path!("/login") view=pages::login::Login/>
+                    <Route path=path!("/verify-email") view=pages::verify::VerifyEmail/>
+                    <Route path=path!("/reset-password") view=pages::reset::ResetPassword/>
+                    <Route path=path!("/profile") view=pages::profile::Profile/>
+                    <Route path=path!("/privacy") view=pages::privacy::Privacy/>
+                    <Route path=path!("/neighbourhoods") view=pages::neighbourhoods::Neighbourhoods/>
+                    <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// After client-side navigation, move focus to the new page's heading so
+/// keyboard and screen reader users start at the top of the new content.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            request_animation_frame(|| {
+                let target = document()
+                    .query_selector("main h1")
+                    .ok()
+                    .flatten()
+                    .or_else(|| document().get_element_by_id("main"));
+                if let Some(el) = target {
+                    let _ = el.set_attribute("tabindex", "-1");
+                    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                        let _ = el.focus();
+                    }
+                }
+            });
+        }
+        path
+    });
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
+    let has = move |roles: &[Role]| role().is_some_and(|r| roles.contains(&r));
+    let toggle = move |_| {
+        let next = match i18n.lang.get_untracked() {
+            Language::Nl => Language::En,
+            Language::En => Language::Nl,
+        };
+        i18n.set(next);
+        // Logged in: mails follow the chosen language too.
+        if session.user.with_untracked(Option::is_some) {
+            spawn_local(async move {
+                let body = UpdateMeRequest {
+                    language: Some(next),
+                    ..Default::default()
+                };
+                if let Ok(user) = session
+                    .call::<_, UserDto>(Method::PATCH, "/api/me", Some(&body))
+                    .await
+                {
+                    session.user.set(Some(user));
+                }
+            });
+        }
+    };
+    view! {
+        <header class="site-header">
+            <div class="bar">
+                <A href="/" attr:class="brand">
+                    <span class="logo" aria-hidden="true">"WV"</span>
+                    <span>"Wijkveilig"</span>
+                </A>
+                <button
+                    type="button"
+                    class="lang"
+                    on:click=toggle
+                    aria-label=move || i18n.t().switch_language_label
+                    lang=move || if i18n.lang.get() == Language::Nl { "en" } else { "nl" }
+                >
+                    {move || i18n.t().switch_language}
+                </button>
+            </div>
+            <nav aria-label=move || i18n.t().nav_label data-role=move || role().map(|r| r.as_str()).unwrap_or("guest")>
+                <ul>
+                    <li><A href="/">{move || i18n.t().nav_home}</A></li>
+                    <Show when=move || role().is_some()>
+                        <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>
+                    </Show>
+                    <Show when=move || has(&[Role::Coordinator, Role::Admin])>
+                        <li><A href="/neighbourhoods">{move || i18n.t().nav_neighbourhoods}</A></li>
+                    </Show>
+                    <Show when=move || has(&[Role::Admin])>
+                        <li><A href="/admin/users">{move || i18n.t().nav_users}</A></li>
+                    </Show>
+                    <Show when=move || session.ready.get() && role().is_none()>
+                        <li><A href="/login">{move || i18n.t().nav_login}</A></li>
+                        <li><A href="/signup">{move || i18n.t().nav_signup}</A></li>
+                    </Show>
+                </ul>
+                {move || role().map(|r| view! {
+                    <p class="role-badge" data-testid="role">
+                        {move || i18n.t().logged_in_as} " " <strong>{move || role_name(i18n.lang.get(), r)}</strong>
+                    </p>
+                })}
+            </nav>
+        </header>
+    }
+}

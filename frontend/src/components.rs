@@ -1,0 +1,240 @@
+//! Form building blocks: labelled fields with hints and inline errors, an
+//! error summary that takes focus, and the state a form needs.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use shared::FieldError;
+
+use crate::api::ApiError;
+use crate::i18n::{field_message, use_i18n, Texts};
+
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub server_errors: RwSignal<Vec<FieldError>>,
+    pub general: RwSignal<Option<String>>,
+    /// Set by a submit attempt: show every client-side error, not just touched ones.
+    pub submitted: RwSignal<bool>,
+    pub pending: RwSignal<bool>,
+    pub summary: NodeRef<Div>,
+}
+
+impl FormState {
+    pub fn new() -> FormState {
+        FormState {
+            server_errors: RwSignal::new(Vec::new()),
+            general: RwSignal::new(None),
+            submitted: RwSignal::new(false),
+            pending: RwSignal::new(false),
+            summary: NodeRef::new(),
+        }
+    }
+
+    /// The translated server error for `field`, if any.
+    pub fn server_error(&self, field: &str) -> Option<String> {
+        let lang = use_i18n().lang.get();
+        self.server_errors.with(|errors| {
+            errors.iter().find(|e| e.field == field).map(|e| {
+                field_message(lang, &e.code)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| e.message.clone())
+            })
+        })
+    }
+
+    pub fn clear_field(&self, field: &str) {
+        self.server_errors
+            .update(|errors| errors.retain(|e| e.field != field));
+    }
+
+    /// Starts a submission; false (and the summary focused) when the form
+    /// still has client-side errors.
+    pub fn begin(&self, has_errors: bool) -> bool {
+        self.submitted.set(true);
+        self.general.set(None);
+        if has_errors {
+            self.focus_summary();
+            return false;
+        }
+        self.pending.set(true);
+        true
+    }
+
+    /// Shows an API failure next to the fields, or as a general message.
+    pub fn fail(&self, error: ApiError, t: &Texts) {
+        self.pending.set(false);
+        let fields = error.field_errors();
+        if fields.is_empty() || fields.iter().all(|f| f.field.is_empty()) {
+            self.general.set(Some(error.message(t)));
+        }
+        self.server_errors.set(fields);
+        self.focus_summary();
+    }
+
+    pub fn done(&self) {
+        self.pending.set(false);
+        self.submitted.set(false);
+        self.server_errors.set(Vec::new());
+    }
+
+    fn focus_summary(&self) {
+        let summary = self.summary;
+        request_animation_frame(move || {
+            if let Some(el) = summary.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    }
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        FormState::new()
+    }
+}
+
+/// A client-side check plus the server's verdict, shown once the field was
+/// left or the form submitted.
+pub fn field_error(
+    form: FormState,
+    field: &'static str,
+    touched: RwSignal<bool>,
+    check: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        let lang = i18n.lang.get();
+        if touched.get() || form.submitted.get() {
+            if let Some(code) = check() {
+                return Some(
+                    field_message(lang, &code)
+                        .map(str::to_owned)
+                        .unwrap_or(code),
+                );
+            }
+        }
+        form.server_error(field)
+    })
+}
+
+#[component]
+pub fn Field(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    touched: RwSignal<bool>,
+    form: FormState,
+) -> impl IntoView {
+    let has_hint = hint.is_some();
+    let described = move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if error.get().is_some() {
+            ids.push(format!("{id}-error"));
+        }
+        ids.join(" ")
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id>{move || label.get()}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || h.get()}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" id=format!("{id}-error")>{e}</p> })}
+            <input
+                id=id
+                name=id
+                type=input_type
+                autocomplete=autocomplete
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    form.clear_field(id);
+                }
+                on:blur=move |_| touched.set(true)
+            />
+        </div>
+    }
+}
+
+/// Lists what is wrong, with links to the fields; takes focus after a
+/// failed submit so screen reader users hear it.
+#[component]
+pub fn ErrorSummary(form: FormState, items: Signal<Vec<(&'static str, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let visible =
+        move || form.submitted.get() && (!items.get().is_empty() || form.general.get().is_some());
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" node_ref=form.summary hidden=move || !visible()>
+            <Show when=visible>
+                <h2>{move || i18n.t().error_summary}</h2>
+                {move || form.general.get().map(|g| view! { <p>{g}</p> })}
+                <ul>
+                    {move || {
+                        items
+                            .get()
+                            .into_iter()
+                            .map(|(field, message)| {
+                                view! { <li><a href=format!("#{field}")>{message}</a></li> }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+}
+
+/// A success message announced politely.
+#[component]
+pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="notice" role="status" hidden=move || message.get().is_none()>
+            {move || message.get().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// Sets the document title for a page.
+pub fn page_title(title: impl Fn(&'static Texts) -> &'static str + 'static) {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        document().set_title(&format!("{} · Wijkveilig", title(i18n.t())));
+    });
+}
+
+pub fn submit_label(
+    form: FormState,
+    t: impl Fn(&'static Texts) -> &'static str + Send + Sync + 'static,
+) -> impl Fn() -> &'static str {
+    let i18n = use_i18n();
+    move || {
+        if form.pending.get() {
+            i18n.t().busy
+        } else {
+            t(i18n.t())
+        }
+    }
+}
+
+/// The error code of a `shared::validation` result.
+pub fn code<T>(result: Result<T, FieldError>) -> Option<String> {
+    result.err().map(|e| e.code)
+}
+
+/// The visible errors of a form's fields, for the summary.
+pub fn summary_items(
+    fields: Vec<(&'static str, Signal<Option<String>>)>,
+) -> Signal<Vec<(&'static str, String)>> {
+    Signal::derive(move || {
+        fields
+            .iter()
+            .filter_map(|(id, error)| error.get().map(|e| (*id, e)))
+            .collect()
+    })
+}

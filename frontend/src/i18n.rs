@@ -1,0 +1,527 @@
+//! Dutch and English texts as a typed table: a missing translation is a
+//! compile error, and the bundle carries no i18n runtime.
+
+use leptos::prelude::*;
+use shared::users::{Group, Language, Role};
+
+pub struct Texts {
+    pub app_tagline: &'static str,
+    pub skip_link: &'static str,
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub nav_profile: &'static str,
+    pub nav_users: &'static str,
+    pub nav_neighbourhoods: &'static str,
+    pub nav_login: &'static str,
+    pub nav_signup: &'static str,
+    pub switch_language: &'static str,
+    pub switch_language_label: &'static str,
+    pub logged_in_as: &'static str,
+    pub loading: &'static str,
+    pub error_summary: &'static str,
+    pub network_error: &'static str,
+    pub generic_error: &'static str,
+    pub rate_limited: &'static str,
+    pub busy: &'static str,
+    pub saved: &'static str,
+
+    pub home_title: &'static str,
+    pub home_lead: &'static str,
+    pub home_points: [&'static str; 3],
+    pub home_signup: &'static str,
+    pub home_login: &'static str,
+    pub home_welcome: &'static str,
+    pub home_member_lead: &'static str,
+    pub emergency: &'static str,
+
+    pub signup_title: &'static str,
+    pub signup_lead: &'static str,
+    pub email_label: &'static str,
+    pub email_hint: &'static str,
+    pub password_label: &'static str,
+    pub password_hint: &'static str,
+    pub display_name_label: &'static str,
+    pub display_name_hint: &'static str,
+    pub group_legend: &'static str,
+    pub neighbourhood_label: &'static str,
+    pub neighbourhood_choose: &'static str,
+    pub privacy_before: &'static str,
+    pub privacy_link: &'static str,
+    pub privacy_after: &'static str,
+    pub signup_submit: &'static str,
+    pub have_account: &'static str,
+
+    pub login_title: &'static str,
+    pub login_submit: &'static str,
+    pub forgot_password: &'static str,
+    pub no_account: &'static str,
+
+    pub verify_title: &'static str,
+    pub verify_ok: &'static str,
+    pub verify_failed: &'static str,
+
+    pub reset_title: &'static str,
+    pub reset_lead: &'static str,
+    pub reset_submit: &'static str,
+    pub reset_new_title: &'static str,
+    pub reset_confirm_submit: &'static str,
+    pub reset_done: &'static str,
+
+    pub profile_title: &'static str,
+    pub account_heading: &'static str,
+    pub email_verified: &'static str,
+    pub email_not_verified: &'static str,
+    pub resend_verification: &'static str,
+    pub student_heading: &'static str,
+    pub student_verified: &'static str,
+    pub student_lead: &'static str,
+    pub student_email_label: &'static str,
+    pub student_submit: &'static str,
+    pub details_heading: &'static str,
+    pub language_label: &'static str,
+    pub save: &'static str,
+    pub password_heading: &'static str,
+    pub current_password_label: &'static str,
+    pub new_password_label: &'static str,
+    pub change_password_submit: &'static str,
+    pub password_changed: &'static str,
+    pub logout: &'static str,
+
+    pub users_title: &'static str,
+    pub search_label: &'static str,
+    pub role_filter_label: &'static str,
+    pub all_roles: &'static str,
+    pub search_submit: &'static str,
+    pub role_label: &'static str,
+    pub deactivate: &'static str,
+    pub activate: &'static str,
+    pub inactive: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub users_found: &'static str,
+    pub no_users: &'static str,
+
+    pub neighbourhoods_title: &'static str,
+    pub neighbourhoods_lead: &'static str,
+
+    pub privacy_title: &'static str,
+    pub privacy_body: [&'static str; 5],
+
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+}
+
+pub const NL: Texts = Texts {
+    app_tagline: "Samen werken aan een veilige wijk",
+    skip_link: "Naar de inhoud",
+    nav_label: "Hoofdmenu",
+    nav_home: "Start",
+    nav_profile: "Profiel",
+    nav_users: "Gebruikers",
+    nav_neighbourhoods: "Wijken",
+    nav_login: "Inloggen",
+    nav_signup: "Aanmelden",
+    switch_language: "English",
+    switch_language_label: "Switch to English",
+    logged_in_as: "Ingelogd als",
+    loading: "Bezig met laden…",
+    error_summary: "Er is een probleem",
+    network_error: "Geen verbinding met Wijkveilig. Controleer je internet en probeer het opnieuw.",
+    generic_error: "Er ging iets mis. Probeer het later opnieuw.",
+    rate_limited: "Te veel pogingen. Wacht even en probeer het opnieuw.",
+    busy: "Bezig…",
+    saved: "Opgeslagen.",
+
+    home_title: "Wijkveilig",
+    home_lead: "Meld overlast en inbraak in je buurt, volg wat ermee gebeurt en praat mee over veiligheid in jouw wijk.",
+    home_points: [
+        "Meldingen over overlast en inbraak, met een duidelijke status.",
+        "Zet onderwerpen op de agenda van het veiligheidsoverleg in je wijk.",
+        "Voor studenten en bewoners van Groningen.",
+    ],
+    home_signup: "Aanmelden",
+    home_login: "Inloggen",
+    home_welcome: "Welkom",
+    home_member_lead: "Je bent aangemeld bij Wijkveilig. Hier vind je straks je meldingen, enquêtes en de wijkbijeenkomsten.",
+    emergency: "Gebeurt het nu? Bel 112.",
+
+    signup_title: "Aanmelden",
+    signup_lead: "In een minuut geregeld. We vragen alleen wat nodig is.",
+    email_label: "E-mailadres",
+    email_hint: "Studenten: met je adres van RUG of Hanze tel je als geverifieerde student.",
+    password_label: "Wachtwoord",
+    password_hint: "Minstens 10 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden.",
+    display_name_label: "Naam",
+    display_name_hint: "Zo zien coördinatoren je. Een voornaam is genoeg.",
+    group_legend: "Ik ben",
+    neighbourhood_label: "Wijk",
+    neighbourhood_choose: "Kies je wijk",
+    privacy_before: "Ik heb de ",
+    privacy_link: "privacyverklaring",
+    privacy_after: " gelezen en ga akkoord.",
+    signup_submit: "Account aanmaken",
+    have_account: "Heb je al een account? Log in.",
+
+    login_title: "Inloggen",
+    login_submit: "Inloggen",
+    forgot_password: "Wachtwoord vergeten?",
+    no_account: "Nog geen account? Meld je aan.",
+
+    verify_title: "E-mailadres bevestigen",
+    verify_ok: "Gelukt, je adres is bevestigd.",
+    verify_failed: "Deze link werkt niet (meer). Vraag op je profielpagina een nieuwe aan.",
+
+    reset_title: "Wachtwoord vergeten",
+    reset_lead: "Vul je e-mailadres in. Als er een account bij hoort, sturen we een link om een nieuw wachtwoord te kiezen.",
+    reset_submit: "Stuur link",
+    reset_new_title: "Nieuw wachtwoord kiezen",
+    reset_confirm_submit: "Wachtwoord opslaan",
+    reset_done: "Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord.",
+
+    profile_title: "Profiel",
+    account_heading: "Account",
+    email_verified: "Bevestigd",
+    email_not_verified: "Nog niet bevestigd",
+    resend_verification: "Stuur bevestigingsmail opnieuw",
+    student_heading: "Student",
+    student_verified: "Je bent geverifieerd als student.",
+    student_lead: "Bevestig met je adres van de RUG of Hanzehogeschool dat je student bent. We bewaren alleen het domein, niet het adres.",
+    student_email_label: "Studentadres",
+    student_submit: "Stuur bevestigingslink",
+    details_heading: "Gegevens",
+    language_label: "Taal",
+    save: "Opslaan",
+    password_heading: "Wachtwoord wijzigen",
+    current_password_label: "Huidig wachtwoord",
+    new_password_label: "Nieuw wachtwoord",
+    change_password_submit: "Wachtwoord wijzigen",
+    password_changed: "Je wachtwoord is gewijzigd. Andere apparaten zijn uitgelogd.",
+    logout: "Uitloggen",
+
+    users_title: "Gebruikers",
+    search_label: "Zoek op naam of e-mail",
+    role_filter_label: "Rol",
+    all_roles: "Alle rollen",
+    search_submit: "Zoeken",
+    role_label: "Rol van",
+    deactivate: "Blokkeren",
+    activate: "Deblokkeren",
+    inactive: "Geblokkeerd",
+    previous: "Vorige",
+    next: "Volgende",
+    users_found: "gebruikers gevonden",
+    no_users: "Geen gebruikers gevonden.",
+
+    neighbourhoods_title: "Wijken",
+    neighbourhoods_lead: "De wijken van de pilot. Meldingen en bijeenkomsten horen altijd bij één wijk.",
+
+    privacy_title: "Privacyverklaring",
+    privacy_body: [
+        "De gemeente Groningen gebruikt Wijkveilig voor de pilot Community Policing en de wijkveiligheidsbijeenkomsten.",
+        "We bewaren alleen wat nodig is: je e-mailadres, naam, wijk, of je student of bewoner bent, en je taal. Je wachtwoord slaan we alleen versleuteld (als hash) op.",
+        "Bevestig je een studentadres, dan bewaren we alleen het domein (bijvoorbeeld student.rug.nl), niet het adres.",
+        "Cijfers die buiten de gemeente gedeeld worden, tonen nooit groepen van minder dan 5 mensen.",
+        "Je kunt je gegevens altijd inzien en laten verwijderen. Vragen? Neem contact op met de gemeente.",
+    ],
+
+    not_found_title: "Pagina niet gevonden",
+    not_found_body: "Deze pagina bestaat niet.",
+    back_home: "Naar de startpagina",
+};
+
+pub const EN: Texts = Texts {
+    app_tagline: "Working together for a safe neighbourhood",
+    skip_link: "Skip to content",
+    nav_label: "Main menu",
+    nav_home: "Home",
+    nav_profile: "Profile",
+    nav_users: "Users",
+    nav_neighbourhoods: "Neighbourhoods",
+    nav_login: "Log in",
+    nav_signup: "Sign up",
+    switch_language: "Nederlands",
+    switch_language_label: "Schakel naar Nederlands",
+    logged_in_as: "Logged in as",
+    loading: "Loading…",
+    error_summary: "There is a problem",
+    network_error: "Cannot reach Wijkveilig. Check your connection and try again.",
+    generic_error: "Something went wrong. Please try again later.",
+    rate_limited: "Too many attempts. Wait a moment and try again.",
+    busy: "Working…",
+    saved: "Saved.",
+
+    home_title: "Wijkveilig",
+    home_lead: "Report nuisance and burglary in your area, follow what happens with it, and have a say in safety in your neighbourhood.",
+    home_points: [
+        "Reports on nuisance and burglary, with a clear status.",
+        "Put topics on the agenda of your neighbourhood's safety meeting.",
+        "For students and residents of Groningen.",
+    ],
+    home_signup: "Sign up",
+    home_login: "Log in",
+    home_welcome: "Welcome",
+    home_member_lead: "You are signed up to Wijkveilig. Your reports, surveys and neighbourhood meetings will appear here.",
+    emergency: "Is it happening now? Call 112.",
+
+    signup_title: "Sign up",
+    signup_lead: "Done in a minute. We only ask for what we need.",
+    email_label: "Email address",
+    email_hint: "Students: with your RUG or Hanze address you count as a verified student.",
+    password_label: "Password",
+    password_hint: "At least 10 characters. A sentence of a few words is strong and easy to remember.",
+    display_name_label: "Name",
+    display_name_hint: "How coordinators see you. A first name is enough.",
+    group_legend: "I am a",
+    neighbourhood_label: "Neighbourhood",
+    neighbourhood_choose: "Choose your neighbourhood",
+    privacy_before: "I have read and accept the ",
+    privacy_link: "privacy statement",
+    privacy_after: ".",
+    signup_submit: "Create account",
+    have_account: "Already have an account? Log in.",
+
+    login_title: "Log in",
+    login_submit: "Log in",
+    forgot_password: "Forgot your password?",
+    no_account: "No account yet? Sign up.",
+
+    verify_title: "Confirm email address",
+    verify_ok: "Done, your address is confirmed.",
+    verify_failed: "This link does not work (any more). Request a new one on your profile page.",
+
+    reset_title: "Forgot password",
+    reset_lead: "Enter your email address. If it belongs to an account, we send a link to choose a new password.",
+    reset_submit: "Send link",
+    reset_new_title: "Choose a new password",
+    reset_confirm_submit: "Save password",
+    reset_done: "Your password is changed. Log in with your new password.",
+
+    profile_title: "Profile",
+    account_heading: "Account",
+    email_verified: "Confirmed",
+    email_not_verified: "Not confirmed yet",
+    resend_verification: "Send confirmation mail again",
+    student_heading: "Student",
+    student_verified: "You are verified as a student.",
+    student_lead: "Confirm with your University of Groningen or Hanze address that you are a student. We keep only the domain, not the address.",
+    student_email_label: "Student address",
+    student_submit: "Send confirmation link",
+    details_heading: "Details",
+    language_label: "Language",
+    save: "Save",
+    password_heading: "Change password",
+    current_password_label: "Current password",
+    new_password_label: "New password",
+    change_password_submit: "Change password",
+    password_changed: "Your password is changed. Other devices are logged out.",
+    logout: "Log out",
+
+    users_title: "Users",
+    search_label: "Search by name or email",
+    role_filter_label: "Role",
+    all_roles: "All roles",
+    search_submit: "Search",
+    role_label: "Role of",
+    deactivate: "Block",
+    activate: "Unblock",
+    inactive: "Blocked",
+    previous: "Previous",
+    next: "Next",
+    users_found: "users found",
+    no_users: "No users found.",
+
+    neighbourhoods_title: "Neighbourhoods",
+    neighbourhoods_lead: "The pilot's neighbourhoods. Every report and meeting belongs to one of them.",
+
+    privacy_title: "Privacy statement",
+    privacy_body: [
+        "The municipality of Groningen uses Wijkveilig for the Community Policing pilot and the neighbourhood safety meetings.",
+        "We keep only what is needed: your email address, name, neighbourhood, whether you are a student or a resident, and your language. Your password is stored only as a hash.",
+        "If you confirm a student address, we keep only its domain (for example student.rug.nl), not the address.",
+        "Figures shared outside the municipality never show groups of fewer than 5 people.",
+        "You can always see your data and have it erased. Questions? Contact the municipality.",
+    ],
+
+    not_found_title: "Page not found",
+    not_found_body: "This page does not exist.",
+    back_home: "Go to the home page",
+};
+
+pub fn texts(lang: Language) -> &'static Texts {
+    match lang {
+        Language::Nl => &NL,
+        Language::En => &EN,
+    }
+}
+
+pub fn role_name(lang: Language, role: Role) -> &'static str {
+    match (lang, role) {
+        (Language::Nl, Role::Participant) => "deelnemer",
+        (Language::Nl, Role::Coordinator) => "coördinator",
+        (Language::Nl, Role::Partner) => "partner",
+        (Language::Nl, Role::Admin) => "beheerder",
+        (Language::En, Role::Participant) => "participant",
+        (Language::En, Role::Coordinator) => "coordinator",
+        (Language::En, Role::Partner) => "partner",
+        (Language::En, Role::Admin) => "admin",
+    }
+}
+
+pub fn group_name(lang: Language, group: Group) -> &'static str {
+    match (lang, group) {
+        (Language::Nl, Group::Student) => "Student",
+        (Language::Nl, Group::Resident) => "Bewoner",
+        (Language::En, Group::Student) => "Student",
+        (Language::En, Group::Resident) => "Resident",
+    }
+}
+
+/// The message for a field error code from `shared::validation` or the API.
+pub fn field_message(lang: Language, code: &str) -> Option<&'static str> {
+    let nl = lang == Language::Nl;
+    Some(match code {
+        "required" => {
+            if nl {
+                "Vul dit veld in."
+            } else {
+                "Fill in this field."
+            }
+        }
+        "invalid_email" => {
+            if nl {
+                "Vul een e-mailadres in zoals naam@voorbeeld.nl."
+            } else {
+                "Enter an email address like name@example.nl."
+            }
+        }
+        "too_short" => {
+            if nl {
+                "Gebruik minstens 10 tekens."
+            } else {
+                "Use at least 10 characters."
+            }
+        }
+        "too_long" => {
+            if nl {
+                "Dit is te lang."
+            } else {
+                "This is too long."
+            }
+        }
+        "too_common" => {
+            if nl {
+                "Dit wachtwoord is te vaak gebruikt; kies iets dat moeilijker te raden is."
+            } else {
+                "This password is too common; choose one that is harder to guess."
+            }
+        }
+        "invalid_characters" => {
+            if nl {
+                "Gebruik geen speciale stuurtekens."
+            } else {
+                "Do not use control characters."
+            }
+        }
+        "unknown_neighbourhood" => {
+            if nl {
+                "Kies een wijk uit de lijst."
+            } else {
+                "Choose a neighbourhood from the list."
+            }
+        }
+        "privacy_not_accepted" => {
+            if nl {
+                "Lees en accepteer de privacyverklaring."
+            } else {
+                "Read and accept the privacy statement."
+            }
+        }
+        "already_registered" => {
+            if nl {
+                "Er is al een account met dit e-mailadres. Log in of vraag een nieuw wachtwoord aan."
+            } else {
+                "An account with this email address exists. Log in or reset your password."
+            }
+        }
+        "wrong_password" => {
+            if nl {
+                "Dit is niet je huidige wachtwoord."
+            } else {
+                "This is not your current password."
+            }
+        }
+        "invalid_token" => {
+            if nl {
+                "Deze link werkt niet (meer). Vraag een nieuwe aan."
+            } else {
+                "This link does not work (any more). Request a new one."
+            }
+        }
+        "not_institution_domain" => {
+            if nl {
+                "Gebruik je adres van student.rug.nl of st.hanze.nl."
+            } else {
+                "Use your student.rug.nl or st.hanze.nl address."
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The language the user chose, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Language>,
+}
+
+const STORAGE_KEY: &str = "wv_lang";
+
+impl I18n {
+    /// Remembered choice, else the browser's language, else Dutch.
+    pub fn init() -> I18n {
+        let stored = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|v| Language::parse(&v));
+        let lang = stored.unwrap_or_else(|| {
+            let browser = web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .unwrap_or_default()
+                .to_lowercase();
+            if browser.starts_with("nl") || browser.is_empty() {
+                Language::Nl
+            } else {
+                Language::En
+            }
+        });
+        let i18n = I18n {
+            lang: RwSignal::new(lang),
+        };
+        Effect::new(move |_| {
+            let lang = i18n.lang.get();
+            if let Some(el) = document().document_element() {
+                let _ = el.set_attribute("lang", lang.as_str());
+            }
+        });
+        i18n
+    }
+
+    pub fn set(&self, lang: Language) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, lang.as_str());
+        }
+        self.lang.set(lang);
+    }
+
+    pub fn t(&self) -> &'static Texts {
+        texts(self.lang.get())
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
