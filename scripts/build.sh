@@ -7,10 +7,10 @@ echo "==> Building the web client (frontend/dist)"
 (
     cd frontend
     # Size first for the WASM only; the backend keeps the normal release profile.
-    # Reference types off: Debian's wasm-opt (binaryen 108) mangles their tables.
     export CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_OPT_LEVEL=z
     export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=-reference-types,-multivalue"
+    # wasm-opt from npm (frontend/tools): Debian's binaryen 108 breaks externref tables.
+    export PATH="$PWD/tools/node_modules/.bin:$PATH"
     export TRUNK_SKIP_VERSION_CHECK=true
     trunk build --release
 )

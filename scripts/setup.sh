@@ -26,8 +26,8 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# wasm-opt (binaryen) shrinks the WASM bundle; libpq links the PostgreSQL driver.
-packages=(binaryen libpq-dev pkg-config)
+# libpq links the PostgreSQL driver.
+packages=(libpq-dev pkg-config)
 [ $WITH_TESTS = 1 ] && packages+=(chromium chromium-driver)
 apt_install "${packages[@]}"
 
@@ -47,6 +47,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then
     say "Installing wasm-bindgen-cli $BINDGEN_VERSION (about 4 minutes, once)"
     # Not --locked: its lock file wants a crate version the registry here lacks.
     cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION"
+fi
+
+# wasm-opt shrinks the WASM bundle by a quarter. Debian's (binaryen 108) breaks the
+# externref tables wasm-bindgen emits, so a current binaryen comes from npm.
+if [ ! -x frontend/tools/node_modules/.bin/wasm-opt ]; then
+    say "Installing wasm-opt (npm binaryen)"
+    (cd frontend/tools && npm ci --no-audit --no-fund)
 fi
 
 if [ $WITH_TESTS = 1 ]; then

@@ -164,7 +164,9 @@ impl Session {
 
     /// On page load: restore the session from the cookie, if any.
     pub async fn restore(&self) {
-        self.refresh().await;
+        if has_session_marker() {
+            self.refresh().await;
+        }
         self.ready.set(true);
     }
 
@@ -209,4 +211,14 @@ impl Default for Session {
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
+}
+
+/// The server sets `wv_session=1` beside the httpOnly refresh cookie.
+fn has_session_marker() -> bool {
+    use wasm_bindgen::JsCast;
+    document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|d| d.cookie().ok())
+        .is_some_and(|c| c.split(';').any(|kv| kv.trim() == "wv_session=1"))
 }

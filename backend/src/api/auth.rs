@@ -306,7 +306,9 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
 /// 401 that also removes the refresh cookie.
 fn refused(state: &AppState) -> HttpResponse {
     let mut response = ApiError::Unauthorized(SESSION_ENDED).error_response();
-    let _ = response.add_cookie(&session::clear_cookie(&state.config));
+    for cookie in session::clear_cookies(&state.config) {
+        let _ = response.add_cookie(&cookie);
+    }
     response
 }
 
@@ -323,9 +325,11 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
         })
         .await?;
     }
-    Ok(HttpResponse::NoContent()
-        .cookie(session::clear_cookie(&state.config))
-        .finish())
+    let mut response = HttpResponse::NoContent();
+    for cookie in session::clear_cookies(&state.config) {
+        response.cookie(cookie);
+    }
+    Ok(response.finish())
 }
 
 fn invalid_link() -> ApiError {

@@ -15,6 +15,9 @@ use crate::startup::AppState;
 
 pub const REFRESH_COOKIE: &str = "wv_refresh";
 const COOKIE_PATH: &str = "/api/auth";
+/// Readable by the client and holding no secret: it only tells the page
+/// that a refresh is worth trying, so anonymous visits make no failing call.
+pub const MARKER_COOKIE: &str = "wv_session";
 
 /// Stores a new refresh token in `family` and returns the token itself.
 pub fn issue_refresh(
@@ -57,10 +60,24 @@ pub fn refresh_cookie(config: &Config, token: &str) -> Cookie<'static> {
         .finish()
 }
 
-pub fn clear_cookie(config: &Config) -> Cookie<'static> {
-    let mut cookie = refresh_cookie(config, "");
-    cookie.make_removal();
-    cookie
+pub fn marker_cookie(config: &Config) -> Cookie<'static> {
+    Cookie::build(MARKER_COOKIE, "1")
+        .path("/")
+        .same_site(SameSite::Strict)
+        .secure(config.is_production())
+        .max_age(time::Duration::seconds(
+            config.refresh_token_ttl.as_secs() as i64
+        ))
+        .finish()
+}
+
+/// Removal of both cookies.
+pub fn clear_cookies(config: &Config) -> [Cookie<'static>; 2] {
+    let mut refresh = refresh_cookie(config, "");
+    refresh.make_removal();
+    let mut marker = marker_cookie(config);
+    marker.make_removal();
+    [refresh, marker]
 }
 
 /// The JSON answer for sign-up, login and refresh, with the cookie set.
@@ -74,6 +91,7 @@ pub fn respond(
     let access_token = state.jwt.issue(user.id, user.role(), family)?;
     Ok(HttpResponse::build(status)
         .cookie(refresh_cookie(&state.config, refresh_token))
+        .cookie(marker_cookie(&state.config))
         .insert_header(("Cache-Control", "no-store"))
         .json(SessionResponse {
             access_token,
