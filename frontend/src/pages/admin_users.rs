@@ -128,7 +128,7 @@ pub fn AdminUsers() -> impl IntoView {
                 None => view! { <p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(p)) => {
-                    let pages = ((p.total.max(1) as u32) + p.per_page - 1) / p.per_page;
+                    let pages = (p.total.max(1) as u32).div_ceil(p.per_page);
                     let current = p.page;
                     view! {
                         <p role="status">{p.total} " " {move || i18n.t().users_found}</p>
