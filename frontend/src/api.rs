@@ -185,6 +185,13 @@ impl Session {
             }
             send::<T>(b, body.clone())
         };
+        // A page that loads data right away must not race the session restore.
+        if self.token.get_untracked().is_none() {
+            let pending = REFRESHING.with(|c| c.borrow().clone());
+            if let Some(refresh) = pending {
+                refresh.await;
+            }
+        }
         match attempt(self.token.get_untracked()).await {
             Err(ApiError::Problem(p)) if p.status == 401 => {
                 if self.refresh().await {

@@ -48,10 +48,11 @@ impl FormState {
 
     /// Starts a submission; false (and the summary focused) when the form
     /// still has client-side errors.
-    pub fn begin(&self, has_errors: bool) -> bool {
+    pub fn begin(&self, has_errors: impl FnOnce() -> bool) -> bool {
+        // Mark submitted first: untouched fields only report errors after that.
         self.submitted.set(true);
         self.general.set(None);
-        if has_errors {
+        if has_errors() {
             self.focus_summary();
             return false;
         }
@@ -227,14 +228,23 @@ pub fn code<T>(result: Result<T, FieldError>) -> Option<String> {
     result.err().map(|e| e.code)
 }
 
-/// The visible errors of a form's fields, for the summary.
-pub fn summary_items(
-    fields: Vec<(&'static str, Signal<Option<String>>)>,
-) -> Signal<Vec<(&'static str, String)>> {
+/// A field in the error summary: its element id, its label, its error.
+pub type SummaryField = (
+    &'static str,
+    fn(&'static Texts) -> &'static str,
+    Signal<Option<String>>,
+);
+
+/// The visible errors of a form's fields, each named by its label.
+pub fn summary_items(fields: Vec<SummaryField>) -> Signal<Vec<(&'static str, String)>> {
+    let i18n = use_i18n();
     Signal::derive(move || {
+        let t = i18n.t();
         fields
             .iter()
-            .filter_map(|(id, error)| error.get().map(|e| (*id, e)))
+            .filter_map(|(id, label, error)| {
+                error.get().map(|e| (*id, format!("{}: {e}", label(t))))
+            })
             .collect()
     })
 }

@@ -135,10 +135,10 @@ pub fn AdminUsers() -> impl IntoView {
                         {p.items.is_empty().then(|| view! { <p>{move || i18n.t().no_users}</p> })}
                         <ul class="users">{p.items.into_iter().map(row).collect_view()}</ul>
                         <nav class="pager" aria-label="Pagination">
-                            <button type="button" class="button small" disabled=current <= 1
+                            <button type="button" class="button small" disabled={current <= 1}
                                 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{move || i18n.t().previous}</button>
                             <span>{current} " / " {pages}</span>
-                            <button type="button" class="button small" disabled=current >= pages
+                            <button type="button" class="button small" disabled={current >= pages}
                                 on:click=move |_| page.update(|p| *p += 1)>{move || i18n.t().next}</button>
                         </nav>
                     }.into_any()

@@ -29,13 +29,18 @@ pub fn Login() -> impl IntoView {
     let password_error = field_error(form, "password", touched[1], move || {
         password.get().is_empty().then(|| "required".to_owned())
     });
-    let items = summary_items(vec![("email", email_error), ("password", password_error)]);
+    let items = summary_items(vec![
+        ("email", |t| t.email_label, email_error),
+        ("password", |t| t.password_label, password_error),
+    ]);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let has_errors =
-            email_error.get_untracked().is_some() || password_error.get_untracked().is_some();
-        if form.pending.get_untracked() || !form.begin(has_errors) {
+        if form.pending.get_untracked()
+            || !form.begin(|| {
+                email_error.get_untracked().is_some() || password_error.get_untracked().is_some()
+            })
+        {
             return;
         }
         let body = LoginRequest {

@@ -109,10 +109,14 @@ fn StudentVerification() -> impl IntoView {
         code(validate_email("email", &email.get()))
     });
     let email_error_field = Signal::derive(move || email_error.get());
-    let items = summary_items(vec![("student-email", email_error_field)]);
+    let items = summary_items(vec![(
+        "student-email",
+        |t| t.student_email_label,
+        email_error_field,
+    )]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if form.pending.get_untracked() || !form.begin(email_error.get_untracked().is_some()) {
+        if form.pending.get_untracked() || !form.begin(|| email_error.get_untracked().is_some()) {
             return;
         }
         let body = StudentVerificationRequest {
@@ -178,13 +182,17 @@ fn Details() -> impl IntoView {
     });
     let neighbourhood_error = Signal::derive(move || form.server_error("neighbourhood_id"));
     let items = summary_items(vec![
-        ("display_name", name_error),
-        ("profile-neighbourhood", neighbourhood_error),
+        ("display_name", |t| t.display_name_label, name_error),
+        (
+            "profile-neighbourhood",
+            |t| t.neighbourhood_label,
+            neighbourhood_error,
+        ),
     ]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         notice.set(None);
-        if form.pending.get_untracked() || !form.begin(name_error.get_untracked().is_some()) {
+        if form.pending.get_untracked() || !form.begin(|| name_error.get_untracked().is_some()) {
             return;
         }
         let body = UpdateMeRequest {
@@ -261,15 +269,21 @@ fn ChangePassword() -> impl IntoView {
         code(validate_password("new_password", &new.get()))
     });
     let items = summary_items(vec![
-        ("current_password", current_error),
-        ("new_password", new_error),
+        (
+            "current_password",
+            |t| t.current_password_label,
+            current_error,
+        ),
+        ("new_password", |t| t.new_password_label, new_error),
     ]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         notice.set(None);
-        let has_errors =
-            current_error.get_untracked().is_some() || new_error.get_untracked().is_some();
-        if form.pending.get_untracked() || !form.begin(has_errors) {
+        if form.pending.get_untracked()
+            || !form.begin(|| {
+                current_error.get_untracked().is_some() || new_error.get_untracked().is_some()
+            })
+        {
             return;
         }
         let body = ChangePasswordRequest {

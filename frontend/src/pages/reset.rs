@@ -35,10 +35,10 @@ fn RequestLink() -> impl IntoView {
     let email_error = field_error(form, "email", touched, move || {
         code(validate_email("email", &email.get()))
     });
-    let items = summary_items(vec![("email", email_error)]);
+    let items = summary_items(vec![("email", |t| t.email_label, email_error)]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if form.pending.get_untracked() || !form.begin(email_error.get_untracked().is_some()) {
+        if form.pending.get_untracked() || !form.begin(|| email_error.get_untracked().is_some()) {
             return;
         }
         let body = PasswordResetRequest {
@@ -84,12 +84,13 @@ fn ChooseNew(token: String) -> impl IntoView {
     });
     let token_error = Signal::derive(move || form.server_error("token"));
     let items = summary_items(vec![
-        ("new_password", password_error),
-        ("new_password", token_error),
+        ("new_password", |t| t.new_password_label, password_error),
+        ("new_password", |t| t.new_password_label, token_error),
     ]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if form.pending.get_untracked() || !form.begin(password_error.get_untracked().is_some()) {
+        if form.pending.get_untracked() || !form.begin(|| password_error.get_untracked().is_some())
+        {
             return;
         }
         let body = PasswordResetConfirm {

@@ -55,27 +55,38 @@ pub fn Signup() -> impl IntoView {
         (!privacy.get()).then(|| "privacy_not_accepted".to_owned())
     });
     let items = summary_items(vec![
-        ("email", email_error),
-        ("password", password_error),
-        ("display_name", name_error),
-        ("group-student", group_error),
-        ("neighbourhood_id", neighbourhood_error),
-        ("accepted_privacy_version", privacy_error),
+        ("email", |t| t.email_label, email_error),
+        ("password", |t| t.password_label, password_error),
+        ("display_name", |t| t.display_name_label, name_error),
+        ("group-student", |t| t.group_legend, group_error),
+        (
+            "neighbourhood_id",
+            |t| t.neighbourhood_label,
+            neighbourhood_error,
+        ),
+        (
+            "accepted_privacy_version",
+            |t| t.privacy_link,
+            privacy_error,
+        ),
     ]);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let has_errors = [
-            email_error,
-            password_error,
-            name_error,
-            group_error,
-            neighbourhood_error,
-            privacy_error,
-        ]
-        .iter()
-        .any(|e| e.get_untracked().is_some());
-        if form.pending.get_untracked() || !form.begin(has_errors) {
+        if form.pending.get_untracked()
+            || !form.begin(|| {
+                [
+                    email_error,
+                    password_error,
+                    name_error,
+                    group_error,
+                    neighbourhood_error,
+                    privacy_error,
+                ]
+                .iter()
+                .any(|e| e.get_untracked().is_some())
+            })
+        {
             return;
         }
         let body = SignupRequest {
