@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 backend=${BACKEND_BIN:-target/debug/backend}
 
 # Both backends print the same types under different names; SQLite's are the reference.
-normalise() { sed -e 's/Int4/Integer/g' -e 's/Int8/BigInt/g' -e 's/Varchar/Text/g' -e 's/Bool\b/Bool/g'; }
+normalise() { sed -e 's/Int4/Integer/g' -e 's/Int8/BigInt/g' -e 's/Varchar/Text/g' -e 's/Float8/Double/g'; }
 
 url="sqlite://$tmp/schema.db"
 WIJKVEILIG_DATA_DIR="$tmp" DATABASE_URL="$url" "$backend" migrate >/dev/null

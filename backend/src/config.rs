@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use rand::RngCore;
+use shared::validation::BoundingBox;
 
 /// A secret value whose `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -134,6 +135,8 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Password hashes computed at once; the rest wait briefly or get 503.
     pub password_hash_concurrency: usize,
+    /// Report locations must fall inside this box.
+    pub area: BoundingBox,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -260,6 +263,15 @@ impl Config {
             })?,
             None => 1,
         };
+        let area = match get("WIJKVEILIG_AREA") {
+            Some(v) => parse_area(&v).ok_or_else(|| {
+                err(
+                    "WIJKVEILIG_AREA",
+                    "must be min_lat,min_lon,max_lat,max_lon in degrees",
+                )
+            })?,
+            None => BoundingBox::GRONINGEN,
+        };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
         Ok(Config {
@@ -282,12 +294,35 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
             rate_limits: RateLimits::default().scaled(rate_limit_factor),
             password_hash_concurrency: cores.saturating_sub(1).max(1),
+            area,
         })
     }
 
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
     }
+}
+
+fn parse_area(v: &str) -> Option<BoundingBox> {
+    let n: Vec<f64> = v
+        .split(',')
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let [min_lat, min_lon, max_lat, max_lon] = n[..] else {
+        return None;
+    };
+    let valid = (-90.0..=90.0).contains(&min_lat)
+        && (-90.0..=90.0).contains(&max_lat)
+        && (-180.0..=180.0).contains(&min_lon)
+        && (-180.0..=180.0).contains(&max_lon)
+        && min_lat < max_lat
+        && min_lon < max_lon;
+    valid.then_some(BoundingBox {
+        min_lat,
+        min_lon,
+        max_lat,
+        max_lon,
+    })
 }
 
 /// `sqlite://path`, `postgres://...`/`postgresql://...`, or the path of an existing file.
@@ -415,6 +450,7 @@ mod tests {
             ("WIJKVEILIG_ENV", "staging"),
             ("WIJKVEILIG_CORS_ORIGIN", "example.org"),
             ("WIJKVEILIG_SMTP_URL", "http://mail"),
+            ("WIJKVEILIG_AREA", "53,6,52,7"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var);

@@ -47,6 +47,11 @@ impl Mailer {
         })
     }
 
+    /// True when mail leaves the building (SMTP configured), not only the outbox.
+    pub fn delivers(&self) -> bool {
+        self.smtp.is_some()
+    }
+
     pub async fn send(&self, pool: &Pool, mail: Mail) -> ApiResult<()> {
         use diesel::prelude::*;
         let status = if self.smtp.is_some() {
@@ -137,6 +142,28 @@ pub fn reset_password(lang: Language, link: &str) -> (String, String) {
         Language::En => (
             "New password for Wijkveilig".into(),
             format!("Hello,\n\nChoose a new password with this link (valid for 1 hour, single use):\n{link}\n\nDid not ask for this? Then ignore this mail; your password stays the same.\n\nWijkveilig"),
+        ),
+    }
+}
+
+pub fn status_changed(
+    lang: Language,
+    reference: &str,
+    status: &str,
+    note: Option<&str>,
+    public_url: &str,
+    report_id: i32,
+) -> (String, String) {
+    let link = format!("{public_url}/reports/{report_id}");
+    let note = note.map(|n| format!("\n\n{n}")).unwrap_or_default();
+    match lang {
+        Language::Nl => (
+            format!("Je melding {reference} is bijgewerkt"),
+            format!("Hallo,\n\nDe status van je melding {reference} is nu: {status}.{note}\n\nBekijk je melding: {link}\n\nWijkveilig"),
+        ),
+        Language::En => (
+            format!("Your report {reference} was updated"),
+            format!("Hello,\n\nYour report {reference} is now: {status}.{note}\n\nSee your report: {link}\n\nWijkveilig"),
         ),
     }
 }

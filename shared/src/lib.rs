@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod error;
 pub mod neighbourhoods;
+pub mod reports;
 pub mod users;
 pub mod validation;
 

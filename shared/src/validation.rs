@@ -364,3 +364,214 @@ mod tests {
         assert!(validate_token("t", &"a".repeat(129)).is_err());
     }
 }
+
+/// The area a report location must fall in (the municipality's bounding box).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    pub min_lat: f64,
+    pub min_lon: f64,
+    pub max_lat: f64,
+    pub max_lon: f64,
+}
+
+impl BoundingBox {
+    /// The municipality of Groningen, including Haren and Ten Boer.
+    pub const GRONINGEN: BoundingBox = BoundingBox {
+        min_lat: 53.10,
+        min_lon: 6.40,
+        max_lat: 53.35,
+        max_lon: 6.90,
+    };
+
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        lat.is_finite()
+            && lon.is_finite()
+            && (self.min_lat..=self.max_lat).contains(&lat)
+            && (self.min_lon..=self.max_lon).contains(&lon)
+    }
+}
+
+/// Plain text of bounded length, without control characters (newlines and
+/// tabs are fine). Returns the trimmed text.
+pub fn validate_text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let text = raw.trim();
+    let chars = text.chars().count();
+    if chars == 0 && min > 0 {
+        return Err(FieldError::new(field, "required", "Fill in this field."));
+    }
+    if chars < min {
+        return Err(FieldError::new(
+            field,
+            "too_short",
+            format!("Write at least {min} characters."),
+        ));
+    }
+    if chars > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("Write at most {max} characters."),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(FieldError::new(
+            field,
+            "invalid_characters",
+            "Remove the control characters.",
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+impl crate::reports::CreateReportRequest {
+    /// Checks that need no database; the server also checks that the
+    /// category and neighbourhood exist.
+    pub fn validate(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        area: &BoundingBox,
+    ) -> Vec<FieldError> {
+        use crate::reports::{ADDRESS_MAX_CHARS, DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
+        let mut errors = Vec::new();
+        collect(
+            &mut errors,
+            validate_text(
+                "description",
+                &self.description,
+                DESCRIPTION_MIN_CHARS,
+                DESCRIPTION_MAX_CHARS,
+            ),
+        );
+        // A few minutes of slack for clocks that run ahead.
+        if self.occurred_at > now + chrono::Duration::minutes(5) {
+            errors.push(FieldError::new(
+                "occurred_at",
+                "in_future",
+                "This time is in the future.",
+            ));
+        } else if self.occurred_at < now - chrono::Duration::days(365) {
+            errors.push(FieldError::new(
+                "occurred_at",
+                "too_old",
+                "Reports can be about the past year only.",
+            ));
+        }
+        if let Some(loc) = self.location {
+            if !area.contains(loc.lat, loc.lon) {
+                errors.push(FieldError::new(
+                    "location",
+                    "outside_area",
+                    "This place is outside the municipality.",
+                ));
+            }
+        }
+        if let Some(address) = &self.address {
+            collect(
+                &mut errors,
+                validate_text("address", address, 3, ADDRESS_MAX_CHARS),
+            );
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use crate::reports::{CreateReportRequest, Location};
+
+    fn request() -> CreateReportRequest {
+        CreateReportRequest {
+            category_id: 1,
+            description: "Harde muziek tot 4 uur 's nachts".into(),
+            occurred_at: chrono::Utc::now() - chrono::Duration::hours(2),
+            neighbourhood_id: 1,
+            location: Some(Location {
+                lat: 53.2194,
+                lon: 6.5665,
+            }),
+            address: None,
+            anonymous_to_partners: false,
+            contact_ok: true,
+        }
+    }
+
+    #[test]
+    fn a_good_report_passes() {
+        assert!(request()
+            .validate(chrono::Utc::now(), &BoundingBox::GRONINGEN)
+            .is_empty());
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let now = chrono::Utc::now();
+        let area = BoundingBox::GRONINGEN;
+        type Change = Box<dyn Fn(&mut CreateReportRequest)>;
+        let cases: Vec<(Change, &str, &str)> = vec![
+            (
+                Box::new(|r| r.description = "kort".into()),
+                "description",
+                "too_short",
+            ),
+            (
+                Box::new(|r| r.description = "x".repeat(4001)),
+                "description",
+                "too_long",
+            ),
+            (
+                Box::new(|r| r.description = "abc\u{0}defghijkl".into()),
+                "description",
+                "invalid_characters",
+            ),
+            (
+                Box::new(move |r| r.occurred_at = now + chrono::Duration::hours(1)),
+                "occurred_at",
+                "in_future",
+            ),
+            (
+                Box::new(move |r| r.occurred_at = now - chrono::Duration::days(400)),
+                "occurred_at",
+                "too_old",
+            ),
+            (
+                Box::new(|r| {
+                    r.location = Some(Location {
+                        lat: 52.37,
+                        lon: 4.89,
+                    })
+                }),
+                "location",
+                "outside_area",
+            ),
+            (
+                Box::new(|r| {
+                    r.location = Some(Location {
+                        lat: f64::NAN,
+                        lon: 6.5,
+                    })
+                }),
+                "location",
+                "outside_area",
+            ),
+            (
+                Box::new(|r| r.address = Some("x".into())),
+                "address",
+                "too_short",
+            ),
+        ];
+        for (change, field, code) in cases {
+            let mut r = request();
+            change(&mut r);
+            let errors = r.validate(now, &area);
+            assert_eq!(errors.len(), 1, "{field}: {errors:?}");
+            assert_eq!(
+                (errors[0].field.as_str(), errors[0].code.as_str()),
+                (field, code)
+            );
+        }
+    }
+}

@@ -5,6 +5,8 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod neighbourhoods;
+pub mod notifications;
+pub mod reports;
 
 use actix_web::{error::JsonPayloadError, error::QueryPayloadError, web, HttpRequest};
 
@@ -37,6 +39,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/neighbourhoods").route(get().to(neighbourhoods::list)))
         .service(resource("/admin/users").route(get().to(admin_users::list)))
         .service(resource("/admin/users/{id}").route(patch().to(admin_users::update)))
+        .service(resource("/me/notifications").route(get().to(notifications::list)))
+        .service(
+            resource("/me/notifications/read-all").route(post().to(notifications::mark_all_read)),
+        )
+        .service(resource("/me/notifications/{id}/read").route(post().to(notifications::mark_read)))
+        .service(resource("/report-categories").route(get().to(reports::categories)))
+        .service(
+            resource("/reports")
+                .route(get().to(reports::list))
+                .route(post().to(reports::create)),
+        )
+        .service(resource("/reports/{id}").route(get().to(reports::get)))
+        .service(resource("/reports/{id}/transitions").route(post().to(reports::transition)))
+        .service(resource("/reports/{id}/feedback").route(post().to(reports::feedback)))
+        .service(resource("/reports/{id}/reopen").route(post().to(reports::reopen)))
+        .service(resource("/reports/{id}/partner-notes").route(post().to(reports::partner_note)))
         .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }
 

@@ -3,6 +3,7 @@
 //! work off the async workers.
 
 pub mod models;
+pub mod reports;
 pub mod schema;
 pub mod tokens;
 pub mod users;

@@ -1,6 +1,17 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    api_keys (id) {
+        id -> Integer,
+        name -> Text,
+        key_hash -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     email_tokens (id) {
         id -> Integer,
         user_id -> Integer,
@@ -18,6 +29,19 @@ diesel::table! {
         id -> Integer,
         name -> Text,
         active -> Bool,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Integer,
+        user_id -> Integer,
+        report_id -> Nullable<Integer>,
+        kind -> Text,
+        status -> Nullable<Text>,
+        public_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
     }
 }
 
@@ -55,6 +79,75 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_categories (id) {
+        id -> Integer,
+        code -> Text,
+        kind -> Text,
+        name_nl -> Text,
+        name_en -> Text,
+        triage_days -> Integer,
+        police_by_default -> Bool,
+        active -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    report_events (id) {
+        id -> Integer,
+        report_id -> Integer,
+        actor_id -> Nullable<Integer>,
+        actor_role -> Text,
+        event -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        public_note -> Nullable<Text>,
+        internal_note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_photos (id) {
+        id -> Integer,
+        report_id -> Integer,
+        storage_key -> Text,
+        content_type -> Text,
+        byte_size -> Integer,
+        width -> Integer,
+        height -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Integer,
+        reporter_id -> Nullable<Integer>,
+        category_id -> Integer,
+        kind -> Text,
+        neighbourhood_id -> Integer,
+        description -> Text,
+        occurred_at -> Timestamp,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        address -> Nullable<Text>,
+        anonymous_to_partners -> Bool,
+        contact_ok -> Bool,
+        status -> Text,
+        due_at -> Timestamp,
+        forwarded_at -> Nullable<Timestamp>,
+        police_handled_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        satisfied -> Nullable<Bool>,
+        feedback -> Nullable<Text>,
+        feedback_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         email -> Text,
@@ -75,15 +168,30 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(notifications -> reports (report_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(report_events -> reports (report_id));
+diesel::joinable!(report_events -> users (actor_id));
+diesel::joinable!(report_photos -> reports (report_id));
+diesel::joinable!(reports -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(reports -> report_categories (category_id));
+diesel::joinable!(reports -> users (reporter_id));
 diesel::joinable!(users -> neighbourhoods (neighbourhood_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
     email_tokens,
     neighbourhoods,
+    notifications,
     outbox,
     rate_limits,
     refresh_tokens,
+    report_categories,
+    report_events,
+    report_photos,
+    reports,
     users,
 );

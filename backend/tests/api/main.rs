@@ -5,4 +5,5 @@ mod auth;
 mod hardening;
 mod helpers;
 mod me;
+mod reports;
 mod schema;

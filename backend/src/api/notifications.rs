@@ -1,0 +1,83 @@
+//! In-app notifications about the user's reports.
+
+use actix_web::{web, HttpResponse};
+use chrono::Datelike;
+use shared::reports::{reference, NotificationDto, ReportStatus};
+use shared::Problem;
+
+use crate::auth::AuthUser;
+use crate::db::models::now;
+use crate::db::{self, reports as q};
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+const LIMIT: i64 = 50;
+
+#[utoipa::path(get, path = "/api/me/notifications", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = [NotificationDto], description = "The 50 newest"), (status = 401, body = Problem)))]
+pub async fn list(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpResponse> {
+    let id = auth.id();
+    let rows = db::run(&state.pool, move |conn| {
+        let rows = q::notifications_for(conn, id, LIMIT)?;
+        // The reference needs the filing year of each report.
+        let mut out = Vec::with_capacity(rows.len());
+        for n in rows {
+            let reference = match n.report_id {
+                Some(rid) => q::find(conn, rid)?.map(|r| reference(r.id, r.created_at.year())),
+                None => None,
+            };
+            out.push(NotificationDto {
+                id: n.id,
+                report_id: n.report_id,
+                report_reference: reference,
+                kind: n.kind,
+                status: n.status.as_deref().and_then(ReportStatus::parse),
+                public_note: n.public_note,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            });
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+#[utoipa::path(post, path = "/api/me/notifications/{id}/read", tag = "me", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<i32>,
+) -> ApiResult<HttpResponse> {
+    let (user, id) = (auth.id(), path.into_inner());
+    db::run(&state.pool, move |conn| {
+        use crate::db::schema::notifications;
+        use diesel::prelude::*;
+        let exists: bool = diesel::select(diesel::dsl::exists(
+            notifications::table
+                .filter(notifications::id.eq(id))
+                .filter(notifications::user_id.eq(user)),
+        ))
+        .get_result(conn)?;
+        if !exists {
+            return Err(ApiError::NotFound);
+        }
+        q::mark_read(conn, user, Some(id), now())?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/me/notifications/read-all", tag = "me", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn mark_all_read(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpResponse> {
+    let user = auth.id();
+    db::run(&state.pool, move |conn| {
+        Ok(q::mark_read(conn, user, None, now())?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,789 @@
+//! Reports: filing and following (participants), triage and forwarding
+//! (coordinators), notes on forwarded reports (partners).
+
+use actix_web::{web, HttpResponse};
+use chrono::{Datelike, NaiveDateTime};
+use serde::Deserialize;
+use shared::reports::{
+    reference, Category, CreateReportRequest, FeedbackRequest, Guidance, Location,
+    PartnerNoteRequest, ReopenRequest, ReportDto, ReportKind, ReportPage, ReportStatus, Reporter,
+    TimelineEntry, TransitionRequest, NOTE_MAX_CHARS, REOPEN_DAYS,
+};
+use shared::users::{Language, Role};
+use shared::validation::validate_text;
+use shared::{FieldError, Problem};
+
+use crate::auth::AuthUser;
+use crate::db::models::{now, User};
+use crate::db::reports::{
+    self as q, CategoryRow, EventRow, NewEvent, NewNotification, NewReport, ReportRow,
+};
+use crate::db::{self, users, write_tx, DbConnection};
+use crate::domain::working_days::add_working_days;
+use crate::error::{ApiError, ApiResult};
+use crate::mail::Mail;
+use crate::startup::AppState;
+
+const STAFF: &[Role] = &[Role::Coordinator, Role::Admin];
+
+pub fn category_dto(c: CategoryRow) -> Category {
+    Category {
+        id: c.id,
+        kind: ReportKind::parse(&c.kind).unwrap_or(ReportKind::Nuisance),
+        code: c.code,
+        name_nl: c.name_nl,
+        name_en: c.name_en,
+        triage_days: c.triage_days,
+        police_by_default: c.police_by_default,
+    }
+}
+
+#[utoipa::path(get, path = "/api/report-categories", tag = "reports",
+    responses((status = 200, body = [Category])))]
+pub async fn categories(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let rows = db::run(&state.pool, |conn| Ok(q::categories(conn)?)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(rows.into_iter().map(category_dto).collect::<Vec<_>>()))
+}
+
+pub fn guidance(lang: Language) -> Guidance {
+    match lang {
+        Language::Nl => Guidance {
+            not_a_police_report: "Deze melding is geen aangifte bij de politie.".into(),
+            how_to_report: "Doe aangifte via politie.nl/aangifte of bel 0900-8844. Bewaar sporen en maak foto's.".into(),
+            emergency: "Gebeurt het nu of is er gevaar? Bel direct 112.".into(),
+        },
+        Language::En => Guidance {
+            not_a_police_report: "This report is not an official police report (aangifte).".into(),
+            how_to_report: "Report the crime to the police at politie.nl/aangifte or call 0900-8844. Keep traces and take photos.".into(),
+            emergency: "Is it happening now or is anyone in danger? Call 112 right away.".into(),
+        },
+    }
+}
+
+/// Who is looking, and so what they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Viewer {
+    Reporter,
+    Staff,
+    Partner,
+}
+
+fn viewer_of(auth: &AuthUser, report: &ReportRow) -> Option<Viewer> {
+    match auth.role() {
+        Role::Coordinator | Role::Admin => Some(Viewer::Staff),
+        Role::Partner if report.forwarded_at.is_some() => Some(Viewer::Partner),
+        Role::Participant if report.reporter_id == Some(auth.id()) => Some(Viewer::Reporter),
+        _ => None,
+    }
+}
+
+fn status_of(s: &str) -> ReportStatus {
+    ReportStatus::parse(s).unwrap_or(ReportStatus::Submitted)
+}
+
+fn to_dto(
+    r: &ReportRow,
+    category_code: String,
+    viewer: Viewer,
+    lang: Language,
+    at: NaiveDateTime,
+    details: Option<(&[EventRow], Option<&User>, Vec<i32>)>,
+) -> ReportDto {
+    let status = status_of(&r.status);
+    let kind = ReportKind::parse(&r.kind).unwrap_or(ReportKind::Nuisance);
+    let (timeline, reporter, photos) = match details {
+        Some((events, reporter, photos)) => {
+            let timeline = events
+                .iter()
+                .filter(|e| viewer != Viewer::Reporter || e.event != "partner_note")
+                .map(|e| TimelineEntry {
+                    at: e.created_at,
+                    event: e.event.clone(),
+                    from_status: e.from_status.as_deref().and_then(ReportStatus::parse),
+                    to_status: e.to_status.as_deref().and_then(ReportStatus::parse),
+                    public_note: e.public_note.clone(),
+                    internal_note: if viewer == Viewer::Reporter {
+                        None
+                    } else {
+                        e.internal_note.clone()
+                    },
+                    by: e.actor_role.clone(),
+                })
+                .collect();
+            let reporter = reporter
+                .filter(|_| {
+                    viewer == Viewer::Staff
+                        || (viewer == Viewer::Partner && !r.anonymous_to_partners)
+                })
+                .map(|u| Reporter {
+                    id: u.id,
+                    display_name: u.display_name.clone(),
+                    email: r.contact_ok.then(|| u.email.clone()),
+                });
+            let photos = photos
+                .into_iter()
+                .map(|id| shared::reports::PhotoRef {
+                    id,
+                    url: format!("/api/reports/{}/photos/{id}", r.id),
+                })
+                .collect();
+            (timeline, reporter, photos)
+        }
+        None => (Vec::new(), None, Vec::new()),
+    };
+    let allowed_transitions = if viewer == Viewer::Staff {
+        status.next().to_vec()
+    } else {
+        Vec::new()
+    };
+    ReportDto {
+        id: r.id,
+        reference: reference(r.id, r.created_at.year()),
+        category_id: r.category_id,
+        category_code,
+        kind,
+        neighbourhood_id: r.neighbourhood_id,
+        description: r.description.clone(),
+        occurred_at: r.occurred_at,
+        location: r.lat.zip(r.lon).map(|(lat, lon)| Location { lat, lon }),
+        address: r.address.clone(),
+        anonymous_to_partners: r.anonymous_to_partners,
+        contact_ok: r.contact_ok,
+        status,
+        due_at: r.due_at,
+        overdue: status.awaits_triage() && r.due_at < at,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        reporter,
+        photos,
+        timeline,
+        police_handled: r.police_handled_at.is_some(),
+        satisfied: r.satisfied,
+        feedback: r.feedback.clone(),
+        allowed_transitions,
+        reopen_until: (status == ReportStatus::Resolved)
+            .then(|| {
+                r.resolved_at
+                    .map(|t| t + chrono::Duration::days(REOPEN_DAYS))
+            })
+            .flatten(),
+        guidance: (kind == ReportKind::Burglary).then(|| guidance(lang)),
+    }
+}
+
+/// The full view of one report for `auth`, or 404 when they may not see it.
+fn load_detail(conn: &mut DbConnection, auth: &AuthUser, id: i32) -> ApiResult<ReportDto> {
+    let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let viewer = viewer_of(auth, &report).ok_or(ApiError::NotFound)?;
+    let events = q::events(conn, id)?;
+    let reporter = match report.reporter_id {
+        Some(rid) => users::find(conn, rid)?,
+        None => None,
+    };
+    let photos = q::photos(conn, id)?.into_iter().map(|p| p.id).collect();
+    let code = q::category_codes(conn, &[report.category_id])?
+        .pop()
+        .map(|(_, c)| c)
+        .unwrap_or_default();
+    let lang = Language::parse(&auth.user.language).unwrap_or_default();
+    Ok(to_dto(
+        &report,
+        code,
+        viewer,
+        lang,
+        now(),
+        Some((&events, reporter.as_ref(), photos)),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/reports", tag = "reports", security(("bearer" = [])),
+    request_body = CreateReportRequest,
+    responses(
+        (status = 201, body = ReportDto, description = "Filed; status `submitted` with its deadline"),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<CreateReportRequest>,
+) -> ApiResult<HttpResponse> {
+    auth.require(&[Role::Participant])?;
+    let body = body.into_inner();
+    let mut errors = body.validate(chrono::Utc::now(), &state.config.area);
+    let (category_id, neighbourhood_id) = (body.category_id, body.neighbourhood_id);
+    let (category, neighbourhood_ok) = db::run(&state.pool, move |conn| {
+        Ok((
+            q::category(conn, category_id)?,
+            users::neighbourhood_exists(conn, neighbourhood_id)?,
+        ))
+    })
+    .await?;
+    if category.is_none() {
+        errors.push(FieldError::new(
+            "category_id",
+            "unknown_category",
+            "Choose a category from the list.",
+        ));
+    }
+    if !neighbourhood_ok {
+        errors.push(FieldError::new(
+            "neighbourhood_id",
+            "unknown_neighbourhood",
+            "Choose a neighbourhood from the list.",
+        ));
+    }
+    ApiError::check(errors)?;
+    let category = category.ok_or(ApiError::NotFound)?;
+    let reporter_id = auth.id();
+    let dto = db::run(&state.pool, move |conn| {
+        let id = write_tx(conn, |conn| {
+            let at = now();
+            let description = body.description.trim();
+            let address = body.address.as_deref().map(str::trim);
+            let report = q::insert(
+                conn,
+                &NewReport {
+                    reporter_id: Some(reporter_id),
+                    category_id: category.id,
+                    kind: &category.kind,
+                    neighbourhood_id,
+                    description,
+                    occurred_at: body.occurred_at.naive_utc(),
+                    lat: body.location.map(|l| l.lat),
+                    lon: body.location.map(|l| l.lon),
+                    address,
+                    anonymous_to_partners: body.anonymous_to_partners,
+                    contact_ok: body.contact_ok,
+                    status: ReportStatus::Submitted.as_str(),
+                    due_at: add_working_days(at, category.triage_days as u32),
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+            q::add_event(
+                conn,
+                &NewEvent {
+                    report_id: report.id,
+                    actor_id: Some(reporter_id),
+                    actor_role: "reporter",
+                    event: "created",
+                    from_status: None,
+                    to_status: Some(ReportStatus::Submitted.as_str()),
+                    public_note: None,
+                    internal_note: None,
+                    created_at: at,
+                },
+            )?;
+            Ok::<_, ApiError>(report.id)
+        })?;
+        load_detail(conn, &auth, id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(dto))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only my own reports (participants always get only their own).
+    pub mine: Option<bool>,
+    /// One status, or several separated by commas.
+    pub status: Option<String>,
+    pub kind: Option<ReportKind>,
+    pub category_id: Option<i32>,
+    pub neighbourhood_id: Option<i32>,
+    /// Filed on or after this date (YYYY-MM-DD).
+    pub from: Option<chrono::NaiveDate>,
+    /// Filed before the end of this date (YYYY-MM-DD).
+    pub to: Option<chrono::NaiveDate>,
+    /// Only reports past their triage deadline.
+    pub overdue: Option<bool>,
+    /// Text in the description.
+    pub q: Option<String>,
+    /// `newest` (default), `oldest` or `due`.
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/reports", tag = "reports", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = ReportPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(shared::users::DEFAULT_PER_PAGE);
+    let mut errors = Vec::new();
+    if page == 0 || page > 100_000 {
+        errors.push(FieldError::new(
+            "page",
+            "out_of_range",
+            "Pages count from 1.",
+        ));
+    }
+    if per_page == 0 || per_page > shared::users::MAX_PER_PAGE {
+        errors.push(FieldError::new(
+            "per_page",
+            "out_of_range",
+            "Choose from 1 to 100 per page.",
+        ));
+    }
+    let mut statuses = Vec::new();
+    for s in query
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.is_empty())
+    {
+        match ReportStatus::parse(s) {
+            Some(s) => statuses.push(s.as_str().to_owned()),
+            None => errors.push(FieldError::new(
+                "status",
+                "unknown_status",
+                format!("`{s}` is not a status."),
+            )),
+        }
+    }
+    let sort = match query.sort.as_deref() {
+        None | Some("newest") => q::ReportSort::Newest,
+        Some("oldest") => q::ReportSort::Oldest,
+        Some("due") => q::ReportSort::DueFirst,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "sort",
+                "unknown_sort",
+                "Sort by newest, oldest or due.",
+            ));
+            q::ReportSort::Newest
+        }
+    };
+    let text = query
+        .q
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        errors.push(FieldError::new(
+            "q",
+            "too_long",
+            "Search with at most 100 characters.",
+        ));
+    }
+    if let (Some(from), Some(to)) = (query.from, query.to) {
+        if from > to {
+            errors.push(FieldError::new(
+                "from",
+                "after_to",
+                "The start date is after the end date.",
+            ));
+        }
+    }
+    ApiError::check(errors)?;
+
+    let viewer = match auth.role() {
+        Role::Coordinator | Role::Admin if query.mine != Some(true) => Viewer::Staff,
+        Role::Partner if query.mine != Some(true) => Viewer::Partner,
+        _ => Viewer::Reporter,
+    };
+    let at = now();
+    let filter = q::ReportFilter {
+        reporter_id: (viewer == Viewer::Reporter).then(|| auth.id()),
+        forwarded_only: viewer == Viewer::Partner,
+        statuses,
+        kind: query.kind.map(|k| k.as_str().to_owned()),
+        category_id: query.category_id,
+        neighbourhood_id: query.neighbourhood_id,
+        from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        to: query
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+        overdue_at: query.overdue.unwrap_or(false).then_some(at),
+        text,
+        sort,
+        offset: i64::from(page - 1) * i64::from(per_page),
+        limit: i64::from(per_page),
+    };
+    let lang = Language::parse(&auth.user.language).unwrap_or_default();
+    let (rows, total, codes) = db::run(&state.pool, move |conn| {
+        let (rows, total) = q::list(conn, &filter)?;
+        let mut ids: Vec<i32> = rows.iter().map(|r| r.category_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let codes = q::category_codes(conn, &ids)?;
+        Ok((rows, total, codes))
+    })
+    .await?;
+    let code_of = |id: i32| {
+        codes
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, code)| code.clone())
+            .unwrap_or_default()
+    };
+    let items = rows
+        .iter()
+        .map(|r| to_dto(r, code_of(r.category_id), viewer, lang, at, None))
+        .collect();
+    Ok(HttpResponse::Ok().json(ReportPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/reports/{id}", tag = "reports", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses(
+        (status = 200, body = ReportDto), (status = 401, body = Problem),
+        (status = 404, body = Problem, description = "Missing, or not yours to see")))]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<i32>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let dto = db::run(&state.pool, move |conn| load_detail(conn, &auth, id)).await?;
+    Ok(HttpResponse::Ok().json(dto))
+}
+
+fn note(field: &str, text: &Option<String>) -> Result<Option<String>, FieldError> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => validate_text(field, t, 1, NOTE_MAX_CHARS).map(Some),
+        None => Ok(None),
+    }
+}
+
+#[utoipa::path(post, path = "/api/reports/{id}/transitions", tag = "reports", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = TransitionRequest,
+    responses(
+        (status = 200, body = ReportDto), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not allowed from the current status; names the allowed ones"),
+        (status = 422, body = Problem)))]
+pub async fn transition(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<TransitionRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let body = body.into_inner();
+    if auth.role() == Role::Participant || auth.role() == Role::Partner {
+        // Their own reports exist for them, but they may not move them.
+        return Err(ApiError::Forbidden);
+    }
+    auth.require(STAFF)?;
+    let mut errors = Vec::new();
+    let public_note = note("public_note", &body.public_note).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let internal_note = note("internal_note", &body.internal_note).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    if matches!(body.to, ReportStatus::Rejected | ReportStatus::Resolved)
+        && public_note.is_none()
+        && errors.is_empty()
+    {
+        errors.push(FieldError::new(
+            "public_note",
+            "required",
+            "Tell the reporter why: a public note is required for this status.",
+        ));
+    }
+    ApiError::check(errors)?;
+    let actor = auth.id();
+    let (dto, reporter, notify_mail) = db::run(&state.pool, move |conn| {
+        let report = write_tx(conn, |conn| {
+            let at = now();
+            let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            let from = status_of(&report.status);
+            if !from.can_move_to(body.to) {
+                let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
+                let list = if allowed.is_empty() {
+                    "none".to_owned()
+                } else {
+                    allowed.join(", ")
+                };
+                return Err(ApiError::Conflict {
+                    detail: format!(
+                        "A {} report cannot become {}. Allowed: {list}.",
+                        from.as_str(),
+                        body.to.as_str()
+                    ),
+                    errors: vec![FieldError::new(
+                        "to",
+                        "invalid_transition",
+                        format!("Allowed: {list}."),
+                    )],
+                });
+            }
+            if !q::set_status(conn, id, from.as_str(), body.to.as_str(), at)? {
+                return Err(ApiError::Conflict {
+                    detail: "The report changed meanwhile; reload it.".into(),
+                    errors: Vec::new(),
+                });
+            }
+            q::add_event(
+                conn,
+                &NewEvent {
+                    report_id: id,
+                    actor_id: Some(actor),
+                    actor_role: "coordinator",
+                    event: "transition",
+                    from_status: Some(from.as_str()),
+                    to_status: Some(body.to.as_str()),
+                    public_note: public_note.as_deref(),
+                    internal_note: internal_note.as_deref(),
+                    created_at: at,
+                },
+            )?;
+            if let Some(reporter_id) = report.reporter_id {
+                q::notify(
+                    conn,
+                    &NewNotification {
+                        user_id: reporter_id,
+                        report_id: Some(id),
+                        kind: "status_changed",
+                        status: Some(body.to.as_str()),
+                        public_note: public_note.as_deref(),
+                        created_at: at,
+                    },
+                )?;
+            }
+            Ok(report)
+        })?;
+        let reporter = match report.reporter_id {
+            Some(r) => users::find(conn, r)?,
+            None => None,
+        };
+        let dto = load_detail(conn, &auth, id)?;
+        Ok((dto, reporter, report.contact_ok))
+    })
+    .await?;
+    if let Some(user) = reporter.filter(|u| notify_mail && u.active) {
+        if state.mailer.delivers() {
+            let lang = Language::parse(&user.language).unwrap_or_default();
+            let (subject, text) = crate::mail::status_changed(
+                lang,
+                &dto.reference,
+                dto.status.as_str(),
+                dto.timeline.last().and_then(|e| e.public_note.as_deref()),
+                &state.config.public_url,
+                dto.id,
+            );
+            state
+                .mailer
+                .send(
+                    &state.pool,
+                    Mail {
+                        to: user.email,
+                        subject,
+                        body: text,
+                    },
+                )
+                .await?;
+        }
+    }
+    Ok(HttpResponse::Ok().json(dto))
+}
+
+/// A participant's own report, or 404.
+fn own_report(conn: &mut DbConnection, auth: &AuthUser, id: i32) -> ApiResult<ReportRow> {
+    let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    if report.reporter_id != Some(auth.id()) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(report)
+}
+
+#[utoipa::path(post, path = "/api/reports/{id}/feedback", tag = "reports", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = FeedbackRequest,
+    responses(
+        (status = 200, body = ReportDto), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not resolved yet, or feedback already given"),
+        (status = 422, body = Problem)))]
+pub async fn feedback(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<FeedbackRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let body = body.into_inner();
+    let comment = note("comment", &body.comment).map_err(|e| ApiError::Validation(vec![e]))?;
+    let actor = auth.id();
+    let dto = db::run(&state.pool, move |conn| {
+        write_tx(conn, |conn| {
+            let at = now();
+            let report = own_report(conn, &auth, id)?;
+            if !matches!(
+                status_of(&report.status),
+                ReportStatus::Resolved | ReportStatus::Closed
+            ) {
+                return Err(ApiError::Conflict {
+                    detail: "Feedback can be given once the report is resolved.".into(),
+                    errors: Vec::new(),
+                });
+            }
+            if !q::set_feedback(conn, id, body.satisfied, comment.as_deref(), at)? {
+                return Err(ApiError::Conflict {
+                    detail: "You already gave feedback on this report.".into(),
+                    errors: Vec::new(),
+                });
+            }
+            q::add_event(
+                conn,
+                &NewEvent {
+                    report_id: id,
+                    actor_id: Some(actor),
+                    actor_role: "reporter",
+                    event: "feedback",
+                    from_status: None,
+                    to_status: None,
+                    public_note: comment.as_deref(),
+                    internal_note: None,
+                    created_at: at,
+                },
+            )?;
+            Ok(())
+        })?;
+        load_detail(conn, &auth, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(dto))
+}
+
+#[utoipa::path(post, path = "/api/reports/{id}/reopen", tag = "reports", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReopenRequest,
+    responses(
+        (status = 200, body = ReportDto), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not resolved, or resolved more than 14 days ago"),
+        (status = 422, body = Problem)))]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<ReopenRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let reason = validate_text("reason", &body.reason, 3, NOTE_MAX_CHARS)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
+    let actor = auth.id();
+    let dto = db::run(&state.pool, move |conn| {
+        write_tx(conn, |conn| {
+            let at = now();
+            let report = own_report(conn, &auth, id)?;
+            let resolved_at = match (status_of(&report.status), report.resolved_at) {
+                (ReportStatus::Resolved, Some(t)) => t,
+                _ => {
+                    return Err(ApiError::Conflict {
+                        detail: "Only a resolved report can be reopened.".into(),
+                        errors: Vec::new(),
+                    })
+                }
+            };
+            if at > resolved_at + chrono::Duration::days(REOPEN_DAYS) {
+                return Err(ApiError::Conflict {
+                    detail: format!("A report can be reopened within {REOPEN_DAYS} days of its resolution; file a new one."),
+                    errors: Vec::new(),
+                });
+            }
+            let triage_days = q::category(conn, report.category_id)?.map_or(3, |c| c.triage_days);
+            q::reopen(conn, id, add_working_days(at, triage_days as u32), at)?;
+            q::add_event(
+                conn,
+                &NewEvent {
+                    report_id: id,
+                    actor_id: Some(actor),
+                    actor_role: "reporter",
+                    event: "reopened",
+                    from_status: Some(ReportStatus::Resolved.as_str()),
+                    to_status: Some(ReportStatus::Reopened.as_str()),
+                    public_note: Some(&reason),
+                    internal_note: None,
+                    created_at: at,
+                },
+            )?;
+            Ok(())
+        })?;
+        load_detail(conn, &auth, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(dto))
+}
+
+#[utoipa::path(post, path = "/api/reports/{id}/partner-notes", tag = "reports", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = PartnerNoteRequest,
+    responses(
+        (status = 200, body = ReportDto), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "Not forwarded to police"), (status = 422, body = Problem)))]
+pub async fn partner_note(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<PartnerNoteRequest>,
+) -> ApiResult<HttpResponse> {
+    auth.require(&[Role::Partner, Role::Coordinator, Role::Admin])?;
+    let id = path.into_inner();
+    let body = body.into_inner();
+    let text = validate_text("note", &body.note, 1, NOTE_MAX_CHARS)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
+    let actor = auth.id();
+    let role = if auth.role() == Role::Partner {
+        "partner"
+    } else {
+        "coordinator"
+    };
+    let dto = db::run(&state.pool, move |conn| {
+        write_tx(conn, |conn| {
+            let at = now();
+            let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            viewer_of(&auth, &report).ok_or(ApiError::NotFound)?;
+            if report.forwarded_at.is_none() {
+                return Err(ApiError::NotFound);
+            }
+            q::add_event(
+                conn,
+                &NewEvent {
+                    report_id: id,
+                    actor_id: Some(actor),
+                    actor_role: role,
+                    event: "partner_note",
+                    from_status: None,
+                    to_status: None,
+                    public_note: None,
+                    internal_note: Some(&text),
+                    created_at: at,
+                },
+            )?;
+            if body.handled && q::mark_police_handled(conn, id, at)? == 1 {
+                q::add_event(
+                    conn,
+                    &NewEvent {
+                        report_id: id,
+                        actor_id: Some(actor),
+                        actor_role: role,
+                        event: "police_handled",
+                        from_status: None,
+                        to_status: None,
+                        public_note: None,
+                        internal_note: None,
+                        created_at: at,
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        load_detail(conn, &auth, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(dto))
+}

@@ -1,0 +1,420 @@
+//! Queries on report categories, reports, their events and notifications.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{notifications, report_categories, report_events, report_photos, reports};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = report_categories)]
+pub struct CategoryRow {
+    pub id: i32,
+    pub code: String,
+    pub kind: String,
+    pub name_nl: String,
+    pub name_en: String,
+    pub triage_days: i32,
+    pub police_by_default: bool,
+    pub active: bool,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports)]
+pub struct ReportRow {
+    pub id: i32,
+    pub reporter_id: Option<i32>,
+    pub category_id: i32,
+    pub kind: String,
+    pub neighbourhood_id: i32,
+    pub description: String,
+    pub occurred_at: NaiveDateTime,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+    pub anonymous_to_partners: bool,
+    pub contact_ok: bool,
+    pub status: String,
+    pub due_at: NaiveDateTime,
+    pub forwarded_at: Option<NaiveDateTime>,
+    pub police_handled_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub satisfied: Option<bool>,
+    pub feedback: Option<String>,
+    pub feedback_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = reports)]
+pub struct NewReport<'a> {
+    pub reporter_id: Option<i32>,
+    pub category_id: i32,
+    pub kind: &'a str,
+    pub neighbourhood_id: i32,
+    pub description: &'a str,
+    pub occurred_at: NaiveDateTime,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<&'a str>,
+    pub anonymous_to_partners: bool,
+    pub contact_ok: bool,
+    pub status: &'a str,
+    pub due_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = report_events)]
+pub struct EventRow {
+    pub id: i32,
+    pub report_id: i32,
+    pub actor_id: Option<i32>,
+    pub actor_role: String,
+    pub event: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = report_events)]
+pub struct NewEvent<'a> {
+    pub report_id: i32,
+    pub actor_id: Option<i32>,
+    pub actor_role: &'a str,
+    pub event: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub public_note: Option<&'a str>,
+    pub internal_note: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = report_photos)]
+pub struct PhotoRow {
+    pub id: i32,
+    pub report_id: i32,
+    pub storage_key: String,
+    pub content_type: String,
+    pub byte_size: i32,
+    pub width: i32,
+    pub height: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: i32,
+    pub user_id: i32,
+    pub report_id: Option<i32>,
+    pub kind: String,
+    pub status: Option<String>,
+    pub public_note: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NewNotification<'a> {
+    pub user_id: i32,
+    pub report_id: Option<i32>,
+    pub kind: &'a str,
+    pub status: Option<&'a str>,
+    pub public_note: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn categories(conn: &mut DbConnection) -> QueryResult<Vec<CategoryRow>> {
+    report_categories::table
+        .filter(report_categories::active.eq(true))
+        .order((
+            report_categories::position.asc(),
+            report_categories::id.asc(),
+        ))
+        .select(CategoryRow::as_select())
+        .load(conn)
+}
+
+pub fn category(conn: &mut DbConnection, id: i32) -> QueryResult<Option<CategoryRow>> {
+    report_categories::table
+        .find(id)
+        .filter(report_categories::active.eq(true))
+        .select(CategoryRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn category_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
+    report_categories::table
+        .filter(report_categories::id.eq_any(ids))
+        .select((report_categories::id, report_categories::code))
+        .load(conn)
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewReport) -> QueryResult<ReportRow> {
+    diesel::insert_into(reports::table)
+        .values(new)
+        .returning(reports::all_columns)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ReportRow>> {
+    reports::table
+        .find(id)
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn add_event(conn: &mut DbConnection, new: &NewEvent) -> QueryResult<usize> {
+    diesel::insert_into(report_events::table)
+        .values(new)
+        .execute(conn)
+}
+
+pub fn events(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<EventRow>> {
+    report_events::table
+        .filter(report_events::report_id.eq(report_id))
+        .order((report_events::created_at.asc(), report_events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+pub fn photos(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<PhotoRow>> {
+    report_photos::table
+        .filter(report_photos::report_id.eq(report_id))
+        .order(report_photos::id.asc())
+        .select(PhotoRow::as_select())
+        .load(conn)
+}
+
+/// Moves the status only if it is still `from`: a concurrent change loses.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: i32,
+    from: &str,
+    to: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = reports::table.find(id).filter(reports::status.eq(from));
+    let n = match to {
+        "forwarded" => diesel::update(target)
+            .set((
+                reports::status.eq(to),
+                reports::updated_at.eq(at),
+                reports::forwarded_at.eq(at),
+            ))
+            .execute(conn)?,
+        "resolved" => diesel::update(target)
+            .set((
+                reports::status.eq(to),
+                reports::updated_at.eq(at),
+                reports::resolved_at.eq(at),
+            ))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set((reports::status.eq(to), reports::updated_at.eq(at)))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+pub fn set_feedback(
+    conn: &mut DbConnection,
+    id: i32,
+    satisfied: bool,
+    comment: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        reports::table
+            .find(id)
+            .filter(reports::feedback_at.is_null()),
+    )
+    .set((
+        reports::satisfied.eq(satisfied),
+        reports::feedback.eq(comment),
+        reports::feedback_at.eq(at),
+        reports::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Back into triage, with a fresh deadline.
+pub fn reopen(
+    conn: &mut DbConnection,
+    id: i32,
+    due_at: NaiveDateTime,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        reports::table
+            .find(id)
+            .filter(reports::status.eq("resolved")),
+    )
+    .set((
+        reports::status.eq("reopened"),
+        reports::due_at.eq(due_at),
+        reports::resolved_at.eq(None::<NaiveDateTime>),
+        reports::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn mark_police_handled(
+    conn: &mut DbConnection,
+    id: i32,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        reports::table
+            .find(id)
+            .filter(reports::police_handled_at.is_null()),
+    )
+    .set((
+        reports::police_handled_at.eq(at),
+        reports::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ReportFilter {
+    pub reporter_id: Option<i32>,
+    /// Partners see only what was forwarded to police.
+    pub forwarded_only: bool,
+    pub statuses: Vec<String>,
+    pub kind: Option<String>,
+    pub category_id: Option<i32>,
+    pub neighbourhood_id: Option<i32>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Past the deadline and still awaiting triage, as of this time.
+    pub overdue_at: Option<NaiveDateTime>,
+    pub text: Option<String>,
+    pub sort: ReportSort,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum ReportSort {
+    #[default]
+    Newest,
+    Oldest,
+    DueFirst,
+}
+
+pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<ReportRow>, i64)> {
+    let pattern = f.text.as_deref().map(|t| {
+        let escaped = t
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let build = || {
+        let mut q = reports::table.into_boxed();
+        if let Some(r) = f.reporter_id {
+            q = q.filter(reports::reporter_id.eq(r));
+        }
+        if f.forwarded_only {
+            q = q.filter(reports::forwarded_at.is_not_null());
+        }
+        if !f.statuses.is_empty() {
+            q = q.filter(reports::status.eq_any(f.statuses.clone()));
+        }
+        if let Some(k) = &f.kind {
+            q = q.filter(reports::kind.eq(k.clone()));
+        }
+        if let Some(c) = f.category_id {
+            q = q.filter(reports::category_id.eq(c));
+        }
+        if let Some(n) = f.neighbourhood_id {
+            q = q.filter(reports::neighbourhood_id.eq(n));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(reports::created_at.ge(from));
+        }
+        if let Some(to) = f.to {
+            q = q.filter(reports::created_at.lt(to));
+        }
+        if let Some(at) = f.overdue_at {
+            q = q
+                .filter(reports::due_at.lt(at))
+                .filter(reports::status.eq_any(["submitted", "reopened"]));
+        }
+        if let Some(p) = &pattern {
+            q = q.filter(
+                super::users::lower(reports::description)
+                    .like(p.clone())
+                    .escape('\\'),
+            );
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let query = build();
+    let query = match f.sort {
+        ReportSort::Newest => query.order((reports::created_at.desc(), reports::id.desc())),
+        ReportSort::Oldest => query.order((reports::created_at.asc(), reports::id.asc())),
+        ReportSort::DueFirst => query.order((reports::due_at.asc(), reports::id.asc())),
+    };
+    let items = query
+        .offset(f.offset)
+        .limit(f.limit)
+        .select(ReportRow::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+pub fn notify(conn: &mut DbConnection, new: &NewNotification) -> QueryResult<usize> {
+    diesel::insert_into(notifications::table)
+        .values(new)
+        .execute(conn)
+}
+
+pub fn notifications_for(
+    conn: &mut DbConnection,
+    user_id: i32,
+    limit: i64,
+) -> QueryResult<Vec<NotificationRow>> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .limit(limit)
+        .select(NotificationRow::as_select())
+        .load(conn)
+}
+
+/// Marks one (or, with `None`, every) notification of the user read.
+pub fn mark_read(
+    conn: &mut DbConnection,
+    user_id: i32,
+    id: Option<i32>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mine = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null());
+    match id {
+        Some(id) => diesel::update(mine.filter(notifications::id.eq(id)))
+            .set(notifications::read_at.eq(at))
+            .execute(conn),
+        None => diesel::update(mine)
+            .set(notifications::read_at.eq(at))
+            .execute(conn),
+    }
+}

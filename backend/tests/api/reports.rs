@@ -1,0 +1,690 @@
+use diesel::prelude::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+/// Signs up and, when not a participant, gives the account `role` directly.
+async fn user(app: &TestApp, email: &str, role: &str) -> Session {
+    let s = app.signup(email).await;
+    if role != "participant" {
+        use backend::db::schema::users;
+        diesel::update(users::table.find(s.user_id))
+            .set(users::role.eq(role))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    s
+}
+
+fn report_body(category_id: i64) -> Value {
+    json!({
+        "category_id": category_id,
+        "description": "Harde muziek en geschreeuw tot vier uur 's nachts",
+        "occurred_at": (chrono::Utc::now() - chrono::Duration::hours(3)).to_rfc3339(),
+        "neighbourhood_id": 9,
+        "location": {"lat": 53.2345, "lon": 6.5432},
+        "anonymous_to_partners": true,
+        "contact_ok": true,
+    })
+}
+
+async fn category_id(app: &TestApp, code: &str) -> i64 {
+    let cats: Vec<Value> = app
+        .client
+        .get(app.url("/api/report-categories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    cats.iter().find(|c| c["code"] == code).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn file(app: &TestApp, s: &Session, body: &Value) -> Value {
+    let res = app
+        .send_auth(Method::POST, "/api/reports", &s.token, body)
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn transition(app: &TestApp, s: &Session, id: i64, body: Value) -> reqwest::Response {
+    app.send_auth(
+        Method::POST,
+        &format!("/api/reports/{id}/transitions"),
+        &s.token,
+        &body,
+    )
+    .await
+}
+
+fn count_reports(app: &TestApp) -> i64 {
+    use backend::db::schema::reports;
+    reports::table.count().get_result(&mut app.conn()).unwrap()
+}
+
+#[tokio::test]
+async fn categories_are_seeded_under_two_kinds() {
+    let app = spawn_app().await;
+    let cats: Vec<Value> = app
+        .client
+        .get(app.url("/api/report-categories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cats.iter().filter(|c| c["kind"] == "nuisance").count(), 8);
+    assert_eq!(cats.iter().filter(|c| c["kind"] == "burglary").count(), 5);
+    let home = cats.iter().find(|c| c["code"] == "home").unwrap();
+    assert_eq!(home["police_by_default"], true);
+    assert!(home["id"].is_number() && home["name_nl"].is_string() && home["name_en"].is_string());
+}
+
+#[tokio::test]
+async fn filing_a_report_answers_with_reference_status_and_deadline() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let noise = category_id(&app, "noise").await;
+    let report = file(&app, &anna, &report_body(noise)).await;
+    let reference = report["reference"].as_str().unwrap();
+    assert!(
+        reference.starts_with("WV-20") && reference.len() == "WV-2026-000001".len(),
+        "{reference}"
+    );
+    assert_eq!(report["status"], "submitted");
+    assert_eq!(report["kind"], "nuisance");
+    assert!(report["due_at"].is_string());
+    assert!(report["guidance"].is_null(), "guidance is for burglary");
+    assert_eq!(report["timeline"][0]["event"], "created");
+    assert_eq!(report["location"]["lat"], 53.2345);
+
+    let mut burglary = report_body(category_id(&app, "home").await);
+    burglary["location"] = Value::Null;
+    burglary["address"] = json!("Paddepoelsterweg 12");
+    let b = file(&app, &anna, &burglary).await;
+    assert!(b["guidance"]["emergency"].as_str().unwrap().contains("112"));
+    assert!(b["guidance"]["not_a_police_report"].is_string());
+    assert_eq!(b["address"], "Paddepoelsterweg 12");
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused_field_by_field_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let noise = category_id(&app, "noise").await;
+    let future = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let old = (chrono::Utc::now() - chrono::Duration::days(400)).to_rfc3339();
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("category_id", json!(9999), "unknown_category"),
+        ("neighbourhood_id", json!(9999), "unknown_neighbourhood"),
+        ("description", json!("kort"), "too_short"),
+        ("description", json!("x".repeat(4001)), "too_long"),
+        ("occurred_at", json!(future), "in_future"),
+        ("occurred_at", json!(old), "too_old"),
+        (
+            "location",
+            json!({"lat": 52.37, "lon": 4.89}),
+            "outside_area",
+        ),
+        ("address", json!("x"), "too_short"),
+    ];
+    for (field, value, code) in cases {
+        let mut body = report_body(noise);
+        body[field] = value;
+        let res = app
+            .send_auth(Method::POST, "/api/reports", &anna.token, &body)
+            .await;
+        let problem = assert_problem(res, 422, Some(field)).await;
+        assert_eq!(problem["errors"][0]["code"], code, "{field}");
+    }
+    let mut body = report_body(noise);
+    body["occurred_at"] = json!("yesterday");
+    assert_problem(
+        app.send_auth(Method::POST, "/api/reports", &anna.token, &body)
+            .await,
+        400,
+        None,
+    )
+    .await;
+    assert_eq!(count_reports(&app), 0);
+}
+
+#[tokio::test]
+async fn who_may_see_and_do_what() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let bert = user(&app, "bert@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let police = user(&app, "agent@politie.test", "partner").await;
+    let noise = category_id(&app, "noise").await;
+
+    assert_problem(
+        app.send_auth(
+            Method::POST,
+            "/api/reports",
+            &coord.token,
+            &report_body(noise),
+        )
+        .await,
+        403,
+        None,
+    )
+    .await;
+    let report = file(&app, &anna, &report_body(noise)).await;
+    let id = report["id"].as_i64().unwrap();
+    let path = format!("/api/reports/{id}");
+
+    // Existence is not revealed to those who may not see it.
+    assert_problem(app.get_auth(&path, &bert.token).await, 404, None).await;
+    assert_problem(app.get_auth(&path, &police.token).await, 404, None).await;
+    assert_problem(
+        app.get_auth("/api/reports/999999", &anna.token).await,
+        404,
+        None,
+    )
+    .await;
+    let mine: Value = app
+        .get_auth("/api/reports?mine=true", &bert.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["total"], 0);
+    let partner_list: Value = app
+        .get_auth("/api/reports", &police.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(partner_list["total"], 0);
+
+    // Only staff move reports.
+    for s in [&anna, &police] {
+        assert_problem(
+            transition(&app, s, id, json!({"to": "triaged"})).await,
+            403,
+            None,
+        )
+        .await;
+    }
+    let seen: Value = app
+        .get_auth(&path, &coord.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["reporter"]["display_name"], "Anna de Vries");
+    assert_eq!(seen["allowed_transitions"], json!(["triaged", "rejected"]));
+
+    assert_eq!(
+        transition(&app, &coord, id, json!({"to": "triaged"}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        transition(
+            &app,
+            &coord,
+            id,
+            json!({"to": "forwarded", "internal_note": "wijkagent Noord"})
+        )
+        .await
+        .status(),
+        200
+    );
+
+    // Forwarded: the partner sees it, without the anonymous reporter.
+    let seen: Value = app
+        .get_auth(&path, &police.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        seen["reporter"].is_null(),
+        "anonymous towards partners: {seen}"
+    );
+    assert_eq!(seen["allowed_transitions"], json!([]));
+    let partner_list: Value = app
+        .get_auth("/api/reports", &police.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(partner_list["total"], 1);
+
+    let res = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/partner-notes"),
+            &police.token,
+            &json!({"note": "Extra surveillance ingepland", "handled": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let seen: Value = res.json().await.unwrap();
+    assert_eq!(seen["police_handled"], true);
+    let empty = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/partner-notes"),
+            &police.token,
+            &json!({"note": "  "}),
+        )
+        .await;
+    assert_problem(empty, 422, Some("note")).await;
+    let by_participant = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/partner-notes"),
+            &anna.token,
+            &json!({"note": "hoi"}),
+        )
+        .await;
+    assert_problem(by_participant, 403, None).await;
+
+    // The reporter never sees internal or partner notes.
+    let own: Value = app.get_auth(&path, &anna.token).await.json().await.unwrap();
+    let text = own["timeline"].to_string();
+    assert!(
+        !text.contains("wijkagent Noord") && !text.contains("surveillance"),
+        "{text}"
+    );
+    assert!(own["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["event"] == "police_handled"));
+}
+
+#[tokio::test]
+async fn a_non_anonymous_reporter_is_named_to_partners() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let police = user(&app, "agent@politie.test", "partner").await;
+    let mut body = report_body(category_id(&app, "home").await);
+    body["anonymous_to_partners"] = json!(false);
+    let id = file(&app, &anna, &body).await["id"].as_i64().unwrap();
+    transition(&app, &coord, id, json!({"to": "triaged"})).await;
+    transition(&app, &coord, id, json!({"to": "forwarded"})).await;
+    let seen: Value = app
+        .get_auth(&format!("/api/reports/{id}"), &police.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["reporter"]["display_name"], "Anna de Vries");
+    assert_eq!(
+        seen["reporter"]["email"], "anna@example.nl",
+        "contact_ok was given"
+    );
+}
+
+#[tokio::test]
+async fn transitions_follow_the_workflow_and_name_the_allowed_ones() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let id = file(&app, &anna, &report_body(category_id(&app, "noise").await)).await["id"]
+        .as_i64()
+        .unwrap();
+
+    let bad = transition(
+        &app,
+        &coord,
+        id,
+        json!({"to": "resolved", "public_note": "klaar"}),
+    )
+    .await;
+    let problem = assert_problem(bad, 409, Some("to")).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("triaged, rejected"),
+        "{problem}"
+    );
+    assert_problem(
+        transition(&app, &coord, id, json!({"to": "done"})).await,
+        400,
+        None,
+    )
+    .await;
+    assert_problem(
+        transition(&app, &coord, 999999, json!({"to": "triaged"})).await,
+        404,
+        None,
+    )
+    .await;
+
+    transition(&app, &coord, id, json!({"to": "triaged", "public_note": "We kijken ernaar", "internal_note": "bekend adres"})).await;
+    let no_reason = transition(&app, &coord, id, json!({"to": "resolved"})).await;
+    assert_problem(no_reason, 422, Some("public_note")).await;
+    let long = transition(
+        &app,
+        &coord,
+        id,
+        json!({"to": "resolved", "public_note": "x".repeat(2001)}),
+    )
+    .await;
+    assert_problem(long, 422, Some("public_note")).await;
+    let ok = transition(
+        &app,
+        &coord,
+        id,
+        json!({"to": "resolved", "public_note": "Eigenaar aangesproken"}),
+    )
+    .await;
+    assert_eq!(ok.status(), 200);
+    let report: Value = ok.json().await.unwrap();
+    assert_eq!(report["status"], "resolved");
+    assert!(report["reopen_until"].is_string());
+
+    // Every change is an event with who, when, from, to and notes.
+    let timeline = report["timeline"].as_array().unwrap();
+    assert_eq!(timeline.len(), 3);
+    assert_eq!(timeline[1]["from_status"], "submitted");
+    assert_eq!(timeline[1]["to_status"], "triaged");
+    assert_eq!(timeline[1]["by"], "coordinator");
+    assert_eq!(timeline[1]["internal_note"], "bekend adres");
+
+    // The reporter: the public notes, a notification per change, no internal notes.
+    let own: Value = app
+        .get_auth(&format!("/api/reports/{id}"), &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["timeline"][2]["public_note"], "Eigenaar aangesproken");
+    assert!(own["timeline"][1]["internal_note"].is_null());
+    let notes: Vec<Value> = app
+        .get_auth("/api/me/notifications", &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0]["status"], "resolved");
+    assert_eq!(notes[0]["read"], false);
+    assert!(notes[0]["report_reference"]
+        .as_str()
+        .unwrap()
+        .starts_with("WV-"));
+    let nid = notes[0]["id"].as_i64().unwrap();
+    let res = app
+        .send_auth(
+            Method::POST,
+            &format!("/api/me/notifications/{nid}/read"),
+            &anna.token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let other = app
+        .send_auth(
+            Method::POST,
+            &format!("/api/me/notifications/{nid}/read"),
+            &coord.token,
+            &json!({}),
+        )
+        .await;
+    assert_problem(other, 404, None).await;
+    app.send_auth(
+        Method::POST,
+        "/api/me/notifications/read-all",
+        &anna.token,
+        &json!({}),
+    )
+    .await;
+    let notes: Vec<Value> = app
+        .get_auth("/api/me/notifications", &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(notes.iter().all(|n| n["read"] == true));
+}
+
+#[tokio::test]
+async fn feedback_once_and_reopen_within_fourteen_days() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let bert = user(&app, "bert@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let id = file(&app, &anna, &report_body(category_id(&app, "noise").await)).await["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/reports/{id}");
+
+    let early = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/feedback"),
+            &anna.token,
+            &json!({"satisfied": true}),
+        )
+        .await;
+    assert_problem(early, 409, None).await;
+    transition(&app, &coord, id, json!({"to": "triaged"})).await;
+    transition(
+        &app,
+        &coord,
+        id,
+        json!({"to": "resolved", "public_note": "Opgelost"}),
+    )
+    .await;
+
+    let not_mine = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/feedback"),
+            &bert.token,
+            &json!({"satisfied": true}),
+        )
+        .await;
+    assert_problem(not_mine, 404, None).await;
+    let res = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/feedback"),
+            &anna.token,
+            &json!({"satisfied": false, "comment": "Het is nog steeds luid"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let twice = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/feedback"),
+            &anna.token,
+            &json!({"satisfied": true}),
+        )
+        .await;
+    assert_problem(twice, 409, None).await;
+
+    let no_reason = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/reopen"),
+            &anna.token,
+            &json!({"reason": ""}),
+        )
+        .await;
+    assert_problem(no_reason, 422, Some("reason")).await;
+    let res = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/reopen"),
+            &anna.token,
+            &json!({"reason": "Het begon weer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["status"], "reopened");
+    assert_eq!(
+        report["allowed_transitions"],
+        json!([]),
+        "reporters move nothing"
+    );
+    let staff: Value = app
+        .get_auth(&path, &coord.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        staff["allowed_transitions"],
+        json!(["triaged", "resolved", "rejected"])
+    );
+
+    // Resolved again, but 15 days ago: too late to reopen.
+    transition(
+        &app,
+        &coord,
+        id,
+        json!({"to": "resolved", "public_note": "Nu echt"}),
+    )
+    .await;
+    {
+        use backend::db::schema::reports;
+        let long_ago = backend::db::models::now() - chrono::Duration::days(15);
+        diesel::update(reports::table.find(id as i32))
+            .set(reports::resolved_at.eq(long_ago))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let late = app
+        .send_auth(
+            Method::POST,
+            &format!("{path}/reopen"),
+            &anna.token,
+            &json!({"reason": "Weer herrie"}),
+        )
+        .await;
+    assert_problem(late, 409, None).await;
+}
+
+#[tokio::test]
+async fn coordinators_filter_sort_and_page_the_queue() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let noise = category_id(&app, "noise").await;
+    let home = category_id(&app, "home").await;
+    let mut ids = Vec::new();
+    for (cat, hood, text) in [
+        (noise, 9, "Feest met harde muziek"),
+        (home, 9, "Ingebroken via de achterdeur"),
+        (noise, 2, "Blaffende hond de hele nacht"),
+    ] {
+        let mut body = report_body(cat);
+        body["neighbourhood_id"] = json!(hood);
+        body["description"] = json!(text);
+        ids.push(file(&app, &anna, &body).await["id"].as_i64().unwrap());
+    }
+    transition(&app, &coord, ids[0], json!({"to": "triaged"})).await;
+    // One report is past its deadline.
+    {
+        use backend::db::schema::reports;
+        diesel::update(reports::table.find(ids[2] as i32))
+            .set(reports::due_at.eq(backend::db::models::now() - chrono::Duration::days(1)))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let total = |q: &'static str| {
+        let app = &app;
+        let token = coord.token.clone();
+        async move {
+            let v: Value = app
+                .get_auth(&format!("/api/reports?{q}"), &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            (v["total"].as_i64().unwrap(), v)
+        }
+    };
+    assert_eq!(total("").await.0, 3);
+    assert_eq!(total("status=submitted").await.0, 2);
+    assert_eq!(total("status=submitted,triaged").await.0, 3);
+    assert_eq!(total("kind=burglary").await.0, 1);
+    assert_eq!(
+        total(Box::leak(format!("category_id={noise}").into_boxed_str()))
+            .await
+            .0,
+        2
+    );
+    assert_eq!(total("neighbourhood_id=2").await.0, 1);
+    assert_eq!(total("q=MUZIEK").await.0, 1);
+    let (n, overdue) = total("overdue=true").await;
+    assert_eq!(n, 1);
+    assert_eq!(overdue["items"][0]["overdue"], true);
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        total(Box::leak(
+            format!("from={today}&to={today}").into_boxed_str()
+        ))
+        .await
+        .0,
+        3
+    );
+    assert_eq!(total("from=2020-01-01&to=2020-12-31").await.0, 0);
+    let (_, sorted) = total("sort=oldest&per_page=2").await;
+    assert_eq!(sorted["items"].as_array().unwrap().len(), 2);
+    assert_eq!(sorted["items"][0]["id"].as_i64().unwrap(), ids[0]);
+    let (_, due) = total("sort=due").await;
+    assert_eq!(due["items"][0]["id"].as_i64().unwrap(), ids[2]);
+
+    for (q, field) in [
+        ("status=lost", "status"),
+        ("sort=random", "sort"),
+        ("per_page=500", "per_page"),
+        ("from=2026-02-01&to=2026-01-01", "from"),
+    ] {
+        assert_problem(
+            app.get_auth(&format!("/api/reports?{q}"), &coord.token)
+                .await,
+            422,
+            Some(field),
+        )
+        .await;
+    }
+    assert_problem(
+        app.get_auth("/api/reports?kind=fire", &coord.token).await,
+        400,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/reports?evil=1", &coord.token).await,
+        400,
+        None,
+    )
+    .await;
+
+    // A participant only ever lists their own.
+    let bert = user(&app, "bert@example.nl", "participant").await;
+    let v: Value = app
+        .get_auth("/api/reports", &bert.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["total"], 0);
+    let v: Value = app
+        .get_auth("/api/reports?mine=true", &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["total"], 3);
+}
