@@ -10,5 +10,6 @@ pub mod mail;
 pub mod openapi;
 pub mod ratelimit;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
 pub mod web_assets;

@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::error::{problem_response, ApiError, PROBLEM_JSON};
 use crate::mail::Mailer;
+use crate::storage::{BlobStore, DirStore};
 use crate::web_assets::{self, WebAssets};
 
 /// Shared by every request. Nothing here is per-user or per-session: all
@@ -32,6 +33,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: Hasher,
     pub mailer: Mailer,
+    pub photos: Arc<dyn BlobStore>,
 }
 
 pub struct Application {
@@ -56,6 +58,7 @@ impl Application {
             jwt: JwtKeys::new(&config),
             hasher: Hasher::new(config.password_hash_concurrency)?,
             mailer: Mailer::new(&config)?,
+            photos: Arc::new(DirStore::new(config.data_dir.join("photos"))?),
             pool,
             config: Arc::new(config),
         });
@@ -117,6 +120,7 @@ impl Application {
                             Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
                         })),
                 )
+                .service(web::scope("/open311/v2").configure(api::open311::configure))
                 .service(static_site)
         })
         .listen(listener)?
@@ -167,7 +171,11 @@ async fn cache_headers(
     let path = req.path().to_owned();
     let mut res = next.call(req).await?;
     if !res.headers().contains_key(header::CACHE_CONTROL) {
-        let value = if path.starts_with("/api") || path == "/healthz" || path == "/readyz" {
+        let value = if path.starts_with("/api")
+            || path.starts_with("/open311")
+            || path == "/healthz"
+            || path == "/readyz"
+        {
             "no-store"
         } else {
             web_assets::cache_control_for(&path)

@@ -152,3 +152,23 @@ pub struct UserPage {
 
 pub const MAX_PER_PAGE: u32 = 100;
 pub const DEFAULT_PER_PAGE: u32 = 20;
+
+/// `POST /api/admin/api-keys`: a key for an Open311 client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKeyRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKeyDto {
+    pub id: i32,
+    pub name: String,
+    /// Shown once, when the key is created; only its hash is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub revoked: bool,
+}

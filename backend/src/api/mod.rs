@@ -1,11 +1,14 @@
 //! HTTP handlers, one module per resource. Handlers extract, call, answer.
 
+pub mod admin_api_keys;
 pub mod admin_users;
 pub mod auth;
 pub mod health;
 pub mod me;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod open311;
+pub mod photos;
 pub mod reports;
 
 use actix_web::{error::JsonPayloadError, error::QueryPayloadError, web, HttpRequest};
@@ -39,6 +42,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/neighbourhoods").route(get().to(neighbourhoods::list)))
         .service(resource("/admin/users").route(get().to(admin_users::list)))
         .service(resource("/admin/users/{id}").route(patch().to(admin_users::update)))
+        .service(
+            resource("/admin/api-keys")
+                .route(get().to(admin_api_keys::list))
+                .route(post().to(admin_api_keys::create)),
+        )
+        .service(resource("/admin/api-keys/{id}").route(web::delete().to(admin_api_keys::revoke)))
         .service(resource("/me/notifications").route(get().to(notifications::list)))
         .service(
             resource("/me/notifications/read-all").route(post().to(notifications::mark_all_read)),
@@ -54,6 +63,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/reports/{id}/transitions").route(post().to(reports::transition)))
         .service(resource("/reports/{id}/feedback").route(post().to(reports::feedback)))
         .service(resource("/reports/{id}/reopen").route(post().to(reports::reopen)))
+        .service(
+            resource("/reports/{id}/photos")
+                .app_data(web::PayloadConfig::new(shared::reports::MAX_PHOTO_BYTES))
+                .route(post().to(photos::upload)),
+        )
+        .service(resource("/reports/{id}/photos/{photo_id}").route(get().to(photos::download)))
         .service(resource("/reports/{id}/partner-notes").route(post().to(reports::partner_note)))
         .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }

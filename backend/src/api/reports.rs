@@ -64,13 +64,13 @@ pub fn guidance(lang: Language) -> Guidance {
 
 /// Who is looking, and so what they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Viewer {
+pub(crate) enum Viewer {
     Reporter,
     Staff,
     Partner,
 }
 
-fn viewer_of(auth: &AuthUser, report: &ReportRow) -> Option<Viewer> {
+pub(crate) fn viewer_of(auth: &AuthUser, report: &ReportRow) -> Option<Viewer> {
     match auth.role() {
         Role::Coordinator | Role::Admin => Some(Viewer::Staff),
         Role::Partner if report.forwarded_at.is_some() => Some(Viewer::Partner),

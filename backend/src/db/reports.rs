@@ -418,3 +418,38 @@ pub fn mark_read(
             .execute(conn),
     }
 }
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = report_photos)]
+pub struct NewPhoto<'a> {
+    pub report_id: i32,
+    pub storage_key: &'a str,
+    pub content_type: &'a str,
+    pub byte_size: i32,
+    pub width: i32,
+    pub height: i32,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn photo_count(conn: &mut DbConnection, report_id: i32) -> QueryResult<i64> {
+    report_photos::table
+        .filter(report_photos::report_id.eq(report_id))
+        .count()
+        .get_result(conn)
+}
+
+pub fn add_photo(conn: &mut DbConnection, new: &NewPhoto) -> QueryResult<i32> {
+    diesel::insert_into(report_photos::table)
+        .values(new)
+        .returning(report_photos::id)
+        .get_result(conn)
+}
+
+pub fn photo(conn: &mut DbConnection, report_id: i32, id: i32) -> QueryResult<Option<PhotoRow>> {
+    report_photos::table
+        .find(id)
+        .filter(report_photos::report_id.eq(report_id))
+        .select(PhotoRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,3 +1,4 @@
 //! Rules that are neither HTTP nor SQL.
 
+pub mod photos;
 pub mod working_days;

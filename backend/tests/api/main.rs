@@ -5,5 +5,6 @@ mod auth;
 mod hardening;
 mod helpers;
 mod me;
+mod open311;
 mod reports;
 mod schema;

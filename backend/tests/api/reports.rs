@@ -688,3 +688,136 @@ async fn coordinators_filter_sort_and_page_the_queue() {
         .unwrap();
     assert_eq!(v["total"], 3);
 }
+
+fn png_with_gps_text(w: u32, h: u32) -> Vec<u8> {
+    use image::{DynamicImage, ImageFormat};
+    let mut out = Vec::new();
+    DynamicImage::new_rgb8(w, h)
+        .write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
+        .unwrap();
+    // A tEXt chunk before IEND, standing in for embedded location metadata.
+    let text = b"tEXtGPSLatitude\x0053.2194";
+    let iend = out.len() - 12;
+    let mut chunk = (text.len() as u32 - 4).to_be_bytes().to_vec();
+    chunk.extend_from_slice(text);
+    chunk.extend_from_slice(&[0, 0, 0, 0]); // CRC is not checked by the decoder here
+    out.splice(iend..iend, chunk);
+    out
+}
+
+async fn upload(app: &TestApp, s: &Session, id: i64, bytes: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/reports/{id}/photos")))
+        .bearer_auth(&s.token)
+        .header("content-type", "image/png")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn photos_are_cleaned_limited_and_shown_only_to_who_may_see_the_report() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let bert = user(&app, "bert@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let id = file(
+        &app,
+        &anna,
+        &report_body(category_id(&app, "vandalism").await),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+
+    assert_problem(
+        upload(&app, &bert, id, png_with_gps_text(20, 20)).await,
+        404,
+        None,
+    )
+    .await;
+    let res = upload(&app, &anna, id, png_with_gps_text(64, 48)).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let photo: Value = res.json().await.unwrap();
+    let url = photo["url"].as_str().unwrap().to_owned();
+
+    let got = app
+        .client
+        .get(app.url(&url))
+        .bearer_auth(&anna.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.headers().get("content-type").unwrap(), "image/jpeg");
+    let bytes = got.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF], "re-encoded as JPEG");
+    assert!(!bytes.windows(3).any(|w| w == b"GPS"), "metadata is gone");
+    assert_eq!(
+        app.client
+            .get(app.url(&url))
+            .bearer_auth(&coord.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_problem(
+        app.client
+            .get(app.url(&url))
+            .bearer_auth(&bert.token)
+            .send()
+            .await
+            .unwrap(),
+        404,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.client.get(app.url(&url)).send().await.unwrap(),
+        401,
+        None,
+    )
+    .await;
+
+    let report: Value = app
+        .get_auth(&format!("/api/reports/{id}"), &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["photos"].as_array().unwrap().len(), 1);
+
+    let not_image = upload(&app, &anna, id, b"%PDF-1.7 this is a document".to_vec()).await;
+    let problem = assert_problem(not_image, 422, Some("photo")).await;
+    assert_eq!(problem["errors"][0]["code"], "not_an_image");
+    let too_large = upload(&app, &anna, id, vec![0u8; 8 * 1024 * 1024 + 1]).await;
+    assert_problem(too_large, 413, None).await;
+
+    assert_eq!(
+        upload(&app, &anna, id, png_with_gps_text(10, 10))
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        upload(&app, &anna, id, png_with_gps_text(10, 10))
+            .await
+            .status(),
+        201
+    );
+    let fourth = upload(&app, &anna, id, png_with_gps_text(10, 10)).await;
+    assert_problem(fourth, 409, Some("photo")).await;
+    let report: Value = app
+        .get_auth(&format!("/api/reports/{id}"), &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["photos"].as_array().unwrap().len(), 3);
+    let stored = std::fs::read_dir(app.data_dir.path().join("photos"))
+        .unwrap()
+        .count();
+    assert_eq!(stored, 3, "refused uploads leave no files");
+}
