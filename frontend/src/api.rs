@@ -204,6 +204,54 @@ impl Session {
         }
     }
 
+    /// Sends raw bytes (a photo) with the access token, refreshing once on 401.
+    pub async fn upload(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        content_type: &str,
+    ) -> Result<(), ApiError> {
+        for attempt in 0..2 {
+            let array = js_sys::Uint8Array::from(bytes);
+            let mut b = builder(Method::POST, path).header("Content-Type", content_type);
+            if let Some(t) = self.token.get_untracked() {
+                b = b.header("Authorization", &format!("Bearer {t}"));
+            }
+            let request = b.body(array).map_err(|_| ApiError::Network)?;
+            let response = request.send().await.map_err(|_| ApiError::Network)?;
+            if response.status() == 401 && attempt == 0 && self.refresh().await {
+                continue;
+            }
+            if response.ok() {
+                return Ok(());
+            }
+            let text = response.text().await.unwrap_or_default();
+            return Err(ApiError::Problem(
+                serde_json::from_str(&text)
+                    .unwrap_or_else(|_| Problem::new(ErrorKind::Internal, "upload failed")),
+            ));
+        }
+        Err(ApiError::Network)
+    }
+
+    /// Fetches an authenticated image and returns an object URL for `<img src>`.
+    pub async fn image_url(&self, path: &str) -> Option<String> {
+        let mut b = builder(Method::GET, path);
+        if let Some(t) = self.token.get_untracked() {
+            b = b.header("Authorization", &format!("Bearer {t}"));
+        }
+        let response = b.build().ok()?.send().await.ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let bytes = response.binary().await.ok()?;
+        let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("image/jpeg");
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).ok()?;
+        web_sys::Url::create_object_url_with_blob(&blob).ok()
+    }
+
     pub async fn logout(&self) {
         let _ = call::<(), ()>(Method::POST, "/api/auth/logout", None).await;
         self.clear();

@@ -36,6 +36,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=pages::privacy::Privacy/>
                     <Route path=path!("/neighbourhoods") view=pages::neighbourhoods::Neighbourhoods/>
                     <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers/>
+                    <Route path=path!("/reports/new") view=pages::reports::NewReport/>
+                    <Route path=path!("/reports/:id") view=pages::reports::ReportDetail/>
+                    <Route path=path!("/reports") view=pages::reports::MyReports/>
+                    <Route path=path!("/queue") view=pages::reports::Queue/>
+                    <Route path=path!("/notifications") view=pages::reports::Notifications/>
                 </Routes>
             </main>
         </Router>
@@ -116,7 +121,15 @@ fn Header() -> impl IntoView {
             <nav aria-label=move || i18n.t().nav_label data-role=move || role().map(|r| r.as_str()).unwrap_or("guest")>
                 <ul>
                     <li><A href="/">{move || i18n.t().nav_home}</A></li>
+                    <Show when=move || has(&[Role::Participant])>
+                        <li><A href="/reports/new">{move || i18n.r().nav_report}</A></li>
+                        <li><A href="/reports">{move || i18n.r().nav_my_reports}</A></li>
+                    </Show>
+                    <Show when=move || has(&[Role::Coordinator, Role::Admin, Role::Partner])>
+                        <li><A href="/queue">{move || i18n.r().nav_queue}</A></li>
+                    </Show>
                     <Show when=move || role().is_some()>
+                        <li><A href="/notifications">{move || i18n.r().nav_notifications}</A></li>
                         <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>
                     </Show>
                     <Show when=move || has(&[Role::Coordinator, Role::Admin])>

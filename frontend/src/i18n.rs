@@ -458,6 +458,41 @@ pub fn field_message(lang: Language, code: &str) -> Option<&'static str> {
                 "This link does not work (any more). Request a new one."
             }
         }
+        "unknown_category" => {
+            if nl {
+                "Kies een soort uit de lijst."
+            } else {
+                "Choose a type from the list."
+            }
+        }
+        "in_future" => {
+            if nl {
+                "Dit tijdstip ligt in de toekomst."
+            } else {
+                "This time is in the future."
+            }
+        }
+        "too_old" => {
+            if nl {
+                "Meldingen gaan over het afgelopen jaar."
+            } else {
+                "Reports cover the past year only."
+            }
+        }
+        "outside_area" => {
+            if nl {
+                "Deze plek ligt buiten de gemeente."
+            } else {
+                "This place is outside the municipality."
+            }
+        }
+        "invalid_transition" => {
+            if nl {
+                "Deze stap kan nu niet."
+            } else {
+                "This step is not possible now."
+            }
+        }
         "not_institution_domain" => {
             if nl {
                 "Gebruik je adres van student.rug.nl of st.hanze.nl."
@@ -524,4 +559,211 @@ fn storage() -> Option<web_sys::Storage> {
 
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
+}
+
+/// Texts of the report pages.
+pub struct ReportTexts {
+    pub nav_report: &'static str,
+    pub nav_my_reports: &'static str,
+    pub nav_queue: &'static str,
+    pub nav_notifications: &'static str,
+    pub new_title: &'static str,
+    pub kind_legend: &'static str,
+    pub kind_nuisance: &'static str,
+    pub kind_burglary: &'static str,
+    pub category_label: &'static str,
+    pub category_choose: &'static str,
+    pub description_label: &'static str,
+    pub description_hint: &'static str,
+    pub occurred_label: &'static str,
+    pub address_label: &'static str,
+    pub address_hint: &'static str,
+    pub use_location: &'static str,
+    pub location_set: &'static str,
+    pub location_failed: &'static str,
+    pub anonymous_label: &'static str,
+    pub contact_label: &'static str,
+    pub submit: &'static str,
+    pub filed: &'static str,
+    pub what_next: &'static str,
+    pub my_title: &'static str,
+    pub none_yet: &'static str,
+    pub reference: &'static str,
+    pub status: &'static str,
+    pub due: &'static str,
+    pub overdue: &'static str,
+    pub timeline: &'static str,
+    pub feedback_title: &'static str,
+    pub satisfied_yes: &'static str,
+    pub satisfied_no: &'static str,
+    pub comment_label: &'static str,
+    pub send: &'static str,
+    pub reopen_title: &'static str,
+    pub reason_label: &'static str,
+    pub reopen_submit: &'static str,
+    pub move_title: &'static str,
+    pub public_note_label: &'static str,
+    pub internal_note_label: &'static str,
+    pub partner_note_label: &'static str,
+    pub handled_label: &'static str,
+    pub queue_title: &'static str,
+    pub all_statuses: &'static str,
+    pub all_kinds: &'static str,
+    pub only_overdue: &'static str,
+    pub reporter: &'static str,
+    pub anonymous: &'static str,
+    pub notifications_title: &'static str,
+    pub mark_all_read: &'static str,
+    pub no_notifications: &'static str,
+    pub thanks_feedback: &'static str,
+}
+
+pub const REPORTS_NL: ReportTexts = ReportTexts {
+    nav_report: "Melden",
+    nav_my_reports: "Mijn meldingen",
+    nav_queue: "Meldingen",
+    nav_notifications: "Berichten",
+    new_title: "Melding doen",
+    kind_legend: "Waar gaat het over?",
+    kind_nuisance: "Overlast",
+    kind_burglary: "Inbraak",
+    category_label: "Soort",
+    category_choose: "Kies wat het beste past",
+    description_label: "Wat is er gebeurd?",
+    description_hint: "Minstens 10 tekens. Noem geen namen van anderen.",
+    occurred_label: "Wanneer?",
+    address_label: "Adres of plek (mag leeg)",
+    address_hint: "Bijvoorbeeld: Paddepoelsterweg 12, of: hoek Selwerderdwarsstraat.",
+    use_location: "Gebruik mijn locatie",
+    location_set: "Locatie toegevoegd.",
+    location_failed: "Je locatie is niet beschikbaar. Vul een adres in.",
+    anonymous_label: "Houd mijn naam geheim voor de politie en andere partners",
+    contact_label: "De gemeente mag contact met mij opnemen (ook per e-mail)",
+    submit: "Melding versturen",
+    filed: "Je melding is ontvangen.",
+    what_next: "De gemeente bekijkt je melding vóór de streefdatum. Je ziet hier elke stap en krijgt een bericht bij iedere wijziging.",
+    my_title: "Mijn meldingen",
+    none_yet: "Je hebt nog geen meldingen gedaan.",
+    reference: "Kenmerk",
+    status: "Status",
+    due: "Streefdatum",
+    overdue: "Te laat",
+    timeline: "Verloop",
+    feedback_title: "Ben je tevreden over de afhandeling?",
+    satisfied_yes: "Ja, tevreden",
+    satisfied_no: "Nee, niet tevreden",
+    comment_label: "Toelichting (mag leeg)",
+    send: "Versturen",
+    reopen_title: "Is het probleem terug?",
+    reason_label: "Waarom wil je de melding heropenen?",
+    reopen_submit: "Heropenen",
+    move_title: "Status wijzigen",
+    public_note_label: "Bericht aan de melder",
+    internal_note_label: "Interne notitie",
+    partner_note_label: "Notitie van de politie",
+    handled_label: "Afgehandeld door de politie",
+    queue_title: "Meldingen",
+    all_statuses: "Alle statussen",
+    all_kinds: "Alle soorten",
+    only_overdue: "Alleen te laat",
+    reporter: "Melder",
+    anonymous: "Anoniem",
+    notifications_title: "Berichten",
+    mark_all_read: "Alles gelezen",
+    no_notifications: "Geen berichten.",
+    thanks_feedback: "Bedankt voor je reactie.",
+};
+
+pub const REPORTS_EN: ReportTexts = ReportTexts {
+    nav_report: "Report",
+    nav_my_reports: "My reports",
+    nav_queue: "Reports",
+    nav_notifications: "Messages",
+    new_title: "File a report",
+    kind_legend: "What is it about?",
+    kind_nuisance: "Nuisance",
+    kind_burglary: "Burglary",
+    category_label: "Type",
+    category_choose: "Choose what fits best",
+    description_label: "What happened?",
+    description_hint: "At least 10 characters. Do not name other people.",
+    occurred_label: "When?",
+    address_label: "Address or place (optional)",
+    address_hint: "For example: Paddepoelsterweg 12, or: corner of Selwerderdwarsstraat.",
+    use_location: "Use my location",
+    location_set: "Location added.",
+    location_failed: "Your location is not available. Enter an address.",
+    anonymous_label: "Keep my name from the police and other partners",
+    contact_label: "The municipality may contact me (also by email)",
+    submit: "Send report",
+    filed: "Your report has been received.",
+    what_next: "The municipality looks at your report before the target date. You see every step here and get a message with each change.",
+    my_title: "My reports",
+    none_yet: "You have not filed any reports yet.",
+    reference: "Reference",
+    status: "Status",
+    due: "Target date",
+    overdue: "Overdue",
+    timeline: "History",
+    feedback_title: "Are you satisfied with how it was handled?",
+    satisfied_yes: "Yes, satisfied",
+    satisfied_no: "No, not satisfied",
+    comment_label: "Comment (optional)",
+    send: "Send",
+    reopen_title: "Is the problem back?",
+    reason_label: "Why do you want to reopen the report?",
+    reopen_submit: "Reopen",
+    move_title: "Change status",
+    public_note_label: "Message to the reporter",
+    internal_note_label: "Internal note",
+    partner_note_label: "Police note",
+    handled_label: "Handled by police",
+    queue_title: "Reports",
+    all_statuses: "All statuses",
+    all_kinds: "All kinds",
+    only_overdue: "Overdue only",
+    reporter: "Reporter",
+    anonymous: "Anonymous",
+    notifications_title: "Messages",
+    mark_all_read: "Mark all read",
+    no_notifications: "No messages.",
+    thanks_feedback: "Thank you for your feedback.",
+};
+
+impl I18n {
+    pub fn r(&self) -> &'static ReportTexts {
+        match self.lang.get() {
+            Language::Nl => &REPORTS_NL,
+            Language::En => &REPORTS_EN,
+        }
+    }
+}
+
+pub fn status_name(lang: Language, s: shared::reports::ReportStatus) -> &'static str {
+    use shared::reports::ReportStatus::*;
+    match (lang, s) {
+        (Language::Nl, Submitted) => "ontvangen",
+        (Language::Nl, Triaged) => "in behandeling",
+        (Language::Nl, Forwarded) => "doorgestuurd naar politie",
+        (Language::Nl, Resolved) => "opgelost",
+        (Language::Nl, Rejected) => "afgewezen",
+        (Language::Nl, Closed) => "gesloten",
+        (Language::Nl, Reopened) => "heropend",
+        (Language::En, Submitted) => "received",
+        (Language::En, Triaged) => "in progress",
+        (Language::En, Forwarded) => "forwarded to police",
+        (Language::En, Resolved) => "resolved",
+        (Language::En, Rejected) => "rejected",
+        (Language::En, Closed) => "closed",
+        (Language::En, Reopened) => "reopened",
+    }
+}
+
+/// The report texts in the language of `t`.
+pub fn reports_for(t: &'static Texts) -> &'static ReportTexts {
+    if std::ptr::eq(t, &NL) {
+        &REPORTS_NL
+    } else {
+        &REPORTS_EN
+    }
 }

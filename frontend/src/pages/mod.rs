@@ -5,6 +5,7 @@ pub mod neighbourhoods;
 pub mod not_found;
 pub mod privacy;
 pub mod profile;
+pub mod reports;
 pub mod reset;
 pub mod signup;
 pub mod verify;
