@@ -36,3 +36,23 @@ export async function expectAccessible(page: Page) {
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
+
+/** Creates an account through the API and gives it `role` as the admin. */
+export async function userWithRole(request: APIRequestContext, email: string, name: string, role: string): Promise<void> {
+  const id = await signupViaApi(request, email, name);
+  if (role === 'participant') return;
+  const login = await request.post('/api/auth/login', { data: ADMIN });
+  expect(login.status()).toBe(200);
+  const token = (await login.json()).access_token;
+  const res = await request.patch(`/api/admin/users/${id}`, {
+    data: { role },
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(res.status()).toBe(200);
+}
+
+/** A tiny valid PNG (1x1, red). */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);

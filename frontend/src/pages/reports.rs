@@ -96,6 +96,17 @@ pub fn NewReport() -> impl IntoView {
             .map(|n| n.to_string())
             .unwrap_or_default(),
     );
+    // After a reload the session arrives later: default to the user's own neighbourhood then.
+    Effect::new(move |_| {
+        let own = session
+            .user
+            .with(|u| u.as_ref().and_then(|u| u.neighbourhood_id));
+        if let Some(n) = own {
+            if neighbourhood.get_untracked().is_empty() {
+                neighbourhood.set(n.to_string());
+            }
+        }
+    });
     let location = RwSignal::new(None::<Location>);
     let location_notice = RwSignal::new(None::<String>);
     let anonymous = RwSignal::new(true);
