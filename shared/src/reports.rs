@@ -142,6 +142,39 @@ pub struct Category {
     /// Working days within which the municipality triages a report.
     pub triage_days: i32,
     pub police_by_default: bool,
+    pub active: bool,
+}
+
+/// `POST /api/admin/report-categories`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCategoryRequest {
+    /// Stable machine name: lowercase letters, digits and `_`.
+    pub code: String,
+    pub kind: ReportKind,
+    pub name_nl: String,
+    pub name_en: String,
+    pub triage_days: i32,
+    #[serde(default)]
+    pub police_by_default: bool,
+}
+
+/// `PATCH /api/admin/report-categories/{id}`: only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCategoryRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_nl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triage_days: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police_by_default: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource. Handlers extract, call, answer.
 
 pub mod admin_api_keys;
+pub mod admin_categories;
 pub mod admin_users;
 pub mod auth;
 pub mod health;
@@ -48,6 +49,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(post().to(admin_api_keys::create)),
         )
         .service(resource("/admin/api-keys/{id}").route(web::delete().to(admin_api_keys::revoke)))
+        .service(
+            resource("/admin/report-categories")
+                .route(get().to(admin_categories::list))
+                .route(post().to(admin_categories::create)),
+        )
+        .service(
+            resource("/admin/report-categories/{id}").route(patch().to(admin_categories::update)),
+        )
         .service(resource("/me/notifications").route(get().to(notifications::list)))
         .service(
             resource("/me/notifications/read-all").route(post().to(notifications::mark_all_read)),

@@ -35,6 +35,7 @@ pub fn category_dto(c: CategoryRow) -> Category {
         name_en: c.name_en,
         triage_days: c.triage_days,
         police_by_default: c.police_by_default,
+        active: c.active,
     }
 }
 

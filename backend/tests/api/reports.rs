@@ -821,3 +821,127 @@ async fn photos_are_cleaned_limited_and_shown_only_to_who_may_see_the_report() {
         .count();
     assert_eq!(stored, 3, "refused uploads leave no files");
 }
+
+#[tokio::test]
+async fn admins_edit_categories_and_inactive_ones_take_no_reports() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let body = json!({"code": "fireworks", "kind": "nuisance", "name_nl": "Vuurwerk", "name_en": "Fireworks", "triage_days": 1});
+    assert_problem(
+        app.send_auth(
+            Method::POST,
+            "/api/admin/report-categories",
+            &anna.token,
+            &body,
+        )
+        .await,
+        403,
+        None,
+    )
+    .await;
+    let res = app
+        .send_auth(
+            Method::POST,
+            "/api/admin/report-categories",
+            &admin.token,
+            &body,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let cat: Value = res.json().await.unwrap();
+    assert_eq!(cat["active"], true);
+    let id = cat["id"].as_i64().unwrap();
+    assert_eq!(category_id(&app, "fireworks").await, id);
+
+    let dup = app
+        .send_auth(
+            Method::POST,
+            "/api/admin/report-categories",
+            &admin.token,
+            &body,
+        )
+        .await;
+    assert_problem(dup, 409, Some("code")).await;
+    for (field, value) in [
+        ("code", json!("Bad Code")),
+        ("triage_days", json!(99)),
+        ("name_nl", json!("")),
+    ] {
+        let mut bad = body.clone();
+        bad["code"] = json!("other_code");
+        bad[field] = value;
+        let res = app
+            .send_auth(
+                Method::POST,
+                "/api/admin/report-categories",
+                &admin.token,
+                &bad,
+            )
+            .await;
+        assert_problem(res, 422, Some(field)).await;
+    }
+
+    let path = format!("/api/admin/report-categories/{id}");
+    let res = app
+        .send_auth(
+            Method::PATCH,
+            &path,
+            &admin.token,
+            &json!({"triage_days": 2, "name_en": "Fireworks nuisance"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["triage_days"], 2);
+    assert_problem(
+        app.send_auth(Method::PATCH, &path, &admin.token, &json!({}))
+            .await,
+        422,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.send_auth(
+            Method::PATCH,
+            "/api/admin/report-categories/9999",
+            &admin.token,
+            &json!({"active": false}),
+        )
+        .await,
+        404,
+        None,
+    )
+    .await;
+
+    file(&app, &anna, &report_body(id)).await;
+    app.send_auth(
+        Method::PATCH,
+        &path,
+        &admin.token,
+        &json!({"active": false}),
+    )
+    .await;
+    let public: Vec<Value> = app
+        .client
+        .get(app.url("/api/report-categories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!public.iter().any(|c| c["code"] == "fireworks"));
+    let all: Vec<Value> = app
+        .get_auth("/api/admin/report-categories", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(all
+        .iter()
+        .any(|c| c["code"] == "fireworks" && c["active"] == false));
+    let refused = app
+        .send_auth(Method::POST, "/api/reports", &anna.token, &report_body(id))
+        .await;
+    assert_problem(refused, 422, Some("category_id")).await;
+}

@@ -55,8 +55,17 @@ fn parse_local(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .flatten()
 }
 
+/// A UTC time from the API in the browser's local time.
 fn fmt_time(t: chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    let d = js_sys::Date::new(&JsValue::from_f64(t.and_utc().timestamp_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
 }
 
 fn category_name(cats: &[Category], id: i32, lang: Language) -> String {
