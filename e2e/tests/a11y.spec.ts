@@ -26,6 +26,8 @@ test('profile has no serious accessibility violations', async ({ page, request }
 
 test('the whole sign-up works with the keyboard alone', async ({ page }) => {
   await page.goto('/signup');
+  // The app mounts after the WASM loads; start typing once it is there.
+  await expect(page.getByRole('heading', { level: 1, name: 'Aanmelden' })).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Naar de inhoud' })).toBeFocused();
   await page.getByLabel('E-mailadres').focus();

@@ -105,4 +105,9 @@ test('a report with a missing description is refused next to the field', async (
   await expect(page.getByRole('alert')).toBeFocused();
   await expect(page.getByRole('alert')).toContainText('Wat is er gebeurd?');
   await expectAccessible(page);
+
+  // The draft survives a reload.
+  await page.getByLabel('Wat is er gebeurd?').fill('Scooters racen elke avond door het park');
+  await page.reload();
+  await expect(page.getByLabel('Wat is er gebeurd?')).toHaveValue('Scooters racen elke avond door het park');
 });

@@ -254,6 +254,10 @@ impl Session {
 
     pub async fn logout(&self) {
         let _ = call::<(), ()>(Method::POST, "/api/auth/logout", None).await;
+        // Nothing of this user stays behind on a shared device.
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.remove_item("wv_report_draft");
+        }
         self.clear();
     }
 }

@@ -29,6 +29,27 @@ fn load_categories() -> LocalResource<Vec<Category>> {
     })
 }
 
+const DRAFT_KEY: &str = "wv_report_draft";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn load_draft() -> Option<serde_json::Value> {
+    let text = storage()?.get_item(DRAFT_KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// Stores the draft, or removes it with `None`.
+fn save_draft(draft: Option<&str>) {
+    if let Some(s) = storage() {
+        let _ = match draft {
+            Some(d) => s.set_item(DRAFT_KEY, d),
+            None => s.remove_item(DRAFT_KEY),
+        };
+    }
+}
+
 fn now_utc() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
@@ -93,6 +114,8 @@ pub fn NewReport() -> impl IntoView {
     let neighbourhoods = load_neighbourhoods();
 
     let kind = RwSignal::new(None::<ReportKind>);
+    let anonymous = RwSignal::new(true);
+    let contact = RwSignal::new(true);
     let category = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let occurred = RwSignal::new(local_now_input());
@@ -105,6 +128,34 @@ pub fn NewReport() -> impl IntoView {
             .map(|n| n.to_string())
             .unwrap_or_default(),
     );
+    // A report being written survives a reload or a lost connection.
+    if let Some(d) = load_draft() {
+        kind.set(d["kind"].as_str().and_then(ReportKind::parse));
+        category.set(d["category"].as_str().unwrap_or_default().to_owned());
+        description.set(d["description"].as_str().unwrap_or_default().to_owned());
+        if let Some(o) = d["occurred"].as_str().filter(|o| !o.is_empty()) {
+            occurred.set(o.to_owned());
+        }
+        address.set(d["address"].as_str().unwrap_or_default().to_owned());
+        if let Some(n) = d["neighbourhood"].as_str().filter(|n| !n.is_empty()) {
+            neighbourhood.set(n.to_owned());
+        }
+        anonymous.set(d["anonymous"].as_bool().unwrap_or(true));
+        contact.set(d["contact"].as_bool().unwrap_or(true));
+    }
+    Effect::new(move |_| {
+        let draft = serde_json::json!({
+            "kind": kind.get().map(|k| k.as_str()),
+            "category": category.get(),
+            "description": description.get(),
+            "occurred": occurred.get(),
+            "address": address.get(),
+            "neighbourhood": neighbourhood.get(),
+            "anonymous": anonymous.get(),
+            "contact": contact.get(),
+        });
+        save_draft(Some(&draft.to_string()));
+    });
     // After a reload the session arrives later: default to the user's own neighbourhood then.
     Effect::new(move |_| {
         let own = session
@@ -118,8 +169,6 @@ pub fn NewReport() -> impl IntoView {
     });
     let location = RwSignal::new(None::<Location>);
     let location_notice = RwSignal::new(None::<String>);
-    let anonymous = RwSignal::new(true);
-    let contact = RwSignal::new(true);
     let touched: [RwSignal<bool>; 5] = std::array::from_fn(|_| RwSignal::new(false));
     let photos: NodeRef<leptos::html::Input> = NodeRef::new();
     let photo_error = RwSignal::new(None::<String>);
@@ -269,6 +318,7 @@ pub fn NewReport() -> impl IntoView {
                         }
                     }
                     form.done();
+                    save_draft(None);
                     let flag = if failed { "&photos_failed=1" } else { "" };
                     navigate(
                         &format!("/reports/{}?new=1{flag}", r.id),
