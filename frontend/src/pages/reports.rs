@@ -89,6 +89,24 @@ fn fmt_time(t: chrono::NaiveDateTime) -> String {
     )
 }
 
+/// A pictogram beside each category name (decorative: the name says it all).
+fn category_icon(code: &str) -> &'static str {
+    match code {
+        "noise" => "🔊",
+        "party" => "🎉",
+        "litter" => "🗑",
+        "vandalism" => "🔨",
+        "drug_dealing" => "💊",
+        "intimidation" => "⚠",
+        "bicycle_nuisance" | "bicycle_theft" => "🚲",
+        "home" => "🏠",
+        "shed_garage" => "🏚",
+        "car" => "🚗",
+        "attempted" => "🔓",
+        _ => "•",
+    }
+}
+
 fn category_name(cats: &[Category], id: i32, lang: Language) -> String {
     cats.iter()
         .find(|c| c.id == id)
@@ -359,21 +377,28 @@ pub fn NewReport() -> impl IntoView {
                         <p>{move || if i18n.lang.get() == Language::Nl { "Doe aangifte via politie.nl/aangifte of bel 0900-8844." } else { "Report the crime at politie.nl/aangifte or call 0900-8844." }}</p>
                     </div>
                 </Show>
-                <div class="field" class:has-error=move || category_error.get().is_some()>
-                    <label for="category_id">{move || i18n.r().category_label}</label>
+                <fieldset id="category_id" tabindex="-1" class="field" class:has-error=move || category_error.get().is_some()>
+                    <legend>{move || i18n.r().category_label}</legend>
                     {move || category_error.get().map(|e| view! { <p class="error" id="category_id-error">{e}</p> })}
-                    <select id="category_id" on:change=move |ev| { category.set(event_target_value(&ev)); touched[0].set(true); form.clear_field("category_id"); }>
-                        <option value="" selected=move || category.get().is_empty()>{move || i18n.r().category_choose}</option>
+                    <div class="categories">
                         {move || categories.get().map(|cats| cats.into_iter()
                             .filter(|c| kind.get().is_none_or(|k| k == c.kind))
                             .map(|c| {
                                 let value = c.id.to_string();
-                                let selected = value.clone();
+                                let checked = value.clone();
+                                let id = format!("category-{}", c.code);
                                 let name = if i18n.lang.get() == Language::Nl { c.name_nl } else { c.name_en };
-                                view! { <option value=value selected=move || category.get() == selected>{name}</option> }
+                                view! {
+                                    <div class="category">
+                                        <input type="radio" name="category" id=id.clone() value=value.clone()
+                                            prop:checked=move || category.get() == checked
+                                            on:change=move |_| { category.set(value.clone()); touched[0].set(true); form.clear_field("category_id"); }/>
+                                        <label for=id><span class="icon" aria-hidden="true">{category_icon(&c.code)}</span>{name}</label>
+                                    </div>
+                                }
                             }).collect_view())}
-                    </select>
-                </div>
+                    </div>
+                </fieldset>
                 <div class="field" class:has-error=move || description_error.get().is_some()>
                     <label for="description">{move || i18n.r().description_label}</label>
                     <p class="hint" id="description-hint">{move || i18n.r().description_hint}</p>
@@ -441,8 +466,22 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let overdue = RwSignal::new(false);
+    let category_f = RwSignal::new(String::new());
+    let hood_f = RwSignal::new(String::new());
+    let from_f = RwSignal::new(String::new());
+    let to_f = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let applied_text = RwSignal::new(String::new());
+    let neighbourhoods = load_neighbourhoods();
     let reports = LocalResource::new(move || {
         let (status, kind, overdue) = (status.get(), kind.get(), overdue.get());
+        let extra: Vec<(&str, String)> = vec![
+            ("category_id", category_f.get()),
+            ("neighbourhood_id", hood_f.get()),
+            ("from", from_f.get()),
+            ("to", to_f.get()),
+            ("q", applied_text.get()),
+        ];
         async move {
             let mut path = String::from("/api/reports?per_page=50");
             if !queue {
@@ -458,6 +497,10 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
             }
             if overdue {
                 path.push_str("&overdue=true");
+            }
+            for (name, value) in extra.into_iter().filter(|(_, v)| !v.is_empty()) {
+                let value: String = js_sys::encode_uri_component(&value).into();
+                path.push_str(&format!("&{name}={value}"));
             }
             session
                 .call::<(), ReportPage>(Method::GET, &path, None)
@@ -493,6 +536,41 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                         <input type="checkbox" id="filter-overdue" on:change=move |ev| overdue.set(event_target_checked(&ev))/>
                         <label for="filter-overdue">{move || i18n.r().only_overdue}</label>
                     </div>
+                    <div class="field">
+                        <label for="filter-category">{move || i18n.r().category_label}</label>
+                        <select id="filter-category" on:change=move |ev| category_f.set(event_target_value(&ev))>
+                            <option value="">{move || i18n.r().all_kinds}</option>
+                            {move || categories.get().map(|cats| cats.into_iter().map(|c| {
+                                let name = if i18n.lang.get() == Language::Nl { c.name_nl } else { c.name_en };
+                                view! { <option value=c.id.to_string()>{name}</option> }
+                            }).collect_view())}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="filter-neighbourhood">{move || i18n.t().neighbourhood_label}</label>
+                        <select id="filter-neighbourhood" on:change=move |ev| hood_f.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {move || neighbourhoods.get().map(|list| list.into_iter().map(|n| view! {
+                                <option value=n.id.to_string()>{n.name}</option>
+                            }).collect_view())}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="filter-from">{move || if i18n.lang.get() == Language::Nl { "Vanaf" } else { "From" }}</label>
+                        <input type="date" id="filter-from" on:change=move |ev| from_f.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="filter-to">{move || if i18n.lang.get() == Language::Nl { "Tot en met" } else { "Until" }}</label>
+                        <input type="date" id="filter-to" on:change=move |ev| to_f.set(event_target_value(&ev))/>
+                    </div>
+                    <form class="field" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        applied_text.set(text.get_untracked());
+                    }>
+                        <label for="filter-text">{move || if i18n.lang.get() == Language::Nl { "Zoek in de beschrijving" } else { "Search the description" }}</label>
+                        <input type="search" id="filter-text" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+                        <button type="submit" class="button small">{move || i18n.t().search_submit}</button>
+                    </form>
                 </div>
             </Show>
             {move || match reports.get() {
