@@ -19,7 +19,7 @@ test('a report goes from resident to coordinator to police and back, with feedba
   await login(ria, resident, PASSWORD);
   await ria.getByRole('link', { name: 'Melden' }).click();
   await expect(ria.getByRole('heading', { level: 1, name: 'Melding doen' })).toBeVisible();
-  await ria.getByLabel('Overlast').check();
+  await ria.getByLabel('Overlast', { exact: true }).check();
   await ria.getByLabel('Geluidsoverlast').check();
   await ria.getByLabel('Wat is er gebeurd?').fill('Elke nacht harde muziek uit de kelder van nummer 8');
   await ria.getByLabel('Adres of plek (mag leeg)').fill('Selwerderdwarsstraat 8');
@@ -90,7 +90,7 @@ test('burglary shows how to make an aangifte before and after filing', async ({ 
   await userWithRole(request, email, 'Bas', 'participant');
   await login(page, email, PASSWORD);
   await page.goto('/reports/new');
-  await page.getByLabel('Inbraak').check();
+  await page.getByLabel('Inbraak', { exact: true }).check();
   await expect(page.getByRole('note')).toContainText('Dit is geen aangifte.');
   await page.getByLabel('Fietsdiefstal').check();
   await page.getByLabel('Wat is er gebeurd?').fill('Mijn fiets is gestolen uit de stalling bij het station');
