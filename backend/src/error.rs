@@ -44,6 +44,14 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, code, message)])
     }
 
+    /// A 409 that names no field.
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
     /// `Ok` when there are no field errors.
     pub fn check(errors: Vec<FieldError>) -> ApiResult<()> {
         if errors.is_empty() {

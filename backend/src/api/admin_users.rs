@@ -112,10 +112,9 @@ pub async fn update(
     if id == auth.id()
         && (body.role.is_some_and(|r| r != Role::Admin) || body.active == Some(false))
     {
-        return Err(ApiError::Conflict {
-            detail: "You cannot take away your own admin role or deactivate yourself; ask another admin.".into(),
-            errors: Vec::new(),
-        });
+        return Err(ApiError::conflict(
+            "You cannot take away your own admin role or deactivate yourself; ask another admin.",
+        ));
     }
     let user = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {

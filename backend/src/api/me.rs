@@ -114,10 +114,9 @@ pub async fn resend_verification(
     auth: AuthUser,
 ) -> ApiResult<HttpResponse> {
     if auth.user.email_verified_at.is_some() {
-        return Err(ApiError::Conflict {
-            detail: "Your email address is already confirmed.".into(),
-            errors: Vec::new(),
-        });
+        return Err(ApiError::conflict(
+            "Your email address is already confirmed.",
+        ));
     }
     ratelimit::check(
         &state.pool,
@@ -184,10 +183,9 @@ pub async fn request_student_verification(
         )]));
     };
     if auth.user.user_group.as_deref() != Some(Group::Student.as_str()) {
-        return Err(ApiError::Conflict {
-            detail: "Only student accounts can confirm a student address.".into(),
-            errors: Vec::new(),
-        });
+        return Err(ApiError::conflict(
+            "Only student accounts can confirm a student address.",
+        ));
     }
     ratelimit::check(
         &state.pool,

@@ -441,17 +441,8 @@ async fn create_request(
             )?;
             q::add_event(
                 conn,
-                &NewEvent {
-                    report_id: report.id,
-                    actor_id: None,
-                    actor_role: "open311",
-                    event: "created",
-                    from_status: None,
-                    to_status: Some(ReportStatus::Submitted.as_str()),
-                    public_note: None,
-                    internal_note: None,
-                    created_at: at,
-                },
+                &NewEvent::new(report.id, None, "open311", "created", at)
+                    .status(None, ReportStatus::Submitted.as_str()),
             )?;
             Ok::<_, ApiError>(report)
         })

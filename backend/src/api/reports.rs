@@ -264,17 +264,8 @@ pub async fn create(
             )?;
             q::add_event(
                 conn,
-                &NewEvent {
-                    report_id: report.id,
-                    actor_id: Some(reporter_id),
-                    actor_role: "reporter",
-                    event: "created",
-                    from_status: None,
-                    to_status: Some(ReportStatus::Submitted.as_str()),
-                    public_note: None,
-                    internal_note: None,
-                    created_at: at,
-                },
+                &NewEvent::new(report.id, Some(reporter_id), "reporter", "created", at)
+                    .status(None, ReportStatus::Submitted.as_str()),
             )?;
             Ok::<_, ApiError>(report.id)
         })?;
@@ -527,24 +518,15 @@ pub async fn transition(
                 });
             }
             if !q::set_status(conn, id, from.as_str(), body.to.as_str(), at)? {
-                return Err(ApiError::Conflict {
-                    detail: "The report changed meanwhile; reload it.".into(),
-                    errors: Vec::new(),
-                });
+                return Err(ApiError::conflict(
+                    "The report changed meanwhile; reload it.",
+                ));
             }
             q::add_event(
                 conn,
-                &NewEvent {
-                    report_id: id,
-                    actor_id: Some(actor),
-                    actor_role: "coordinator",
-                    event: "transition",
-                    from_status: Some(from.as_str()),
-                    to_status: Some(body.to.as_str()),
-                    public_note: public_note.as_deref(),
-                    internal_note: internal_note.as_deref(),
-                    created_at: at,
-                },
+                &NewEvent::new(id, Some(actor), "coordinator", "transition", at)
+                    .status(Some(from.as_str()), body.to.as_str())
+                    .notes(public_note.as_deref(), internal_note.as_deref()),
             )?;
             if let Some(reporter_id) = report.reporter_id {
                 q::notify(
@@ -629,30 +611,19 @@ pub async fn feedback(
                 status_of(&report.status),
                 ReportStatus::Resolved | ReportStatus::Closed
             ) {
-                return Err(ApiError::Conflict {
-                    detail: "Feedback can be given once the report is resolved.".into(),
-                    errors: Vec::new(),
-                });
+                return Err(ApiError::conflict(
+                    "Feedback can be given once the report is resolved.",
+                ));
             }
             if !q::set_feedback(conn, id, body.satisfied, comment.as_deref(), at)? {
-                return Err(ApiError::Conflict {
-                    detail: "You already gave feedback on this report.".into(),
-                    errors: Vec::new(),
-                });
+                return Err(ApiError::conflict(
+                    "You already gave feedback on this report.",
+                ));
             }
             q::add_event(
                 conn,
-                &NewEvent {
-                    report_id: id,
-                    actor_id: Some(actor),
-                    actor_role: "reporter",
-                    event: "feedback",
-                    from_status: None,
-                    to_status: None,
-                    public_note: comment.as_deref(),
-                    internal_note: None,
-                    created_at: at,
-                },
+                &NewEvent::new(id, Some(actor), "reporter", "feedback", at)
+                    .notes(comment.as_deref(), None),
             )?;
             Ok(())
         })?;
@@ -685,33 +656,17 @@ pub async fn reopen(
             let resolved_at = match (status_of(&report.status), report.resolved_at) {
                 (ReportStatus::Resolved, Some(t)) => t,
                 _ => {
-                    return Err(ApiError::Conflict {
-                        detail: "Only a resolved report can be reopened.".into(),
-                        errors: Vec::new(),
-                    })
+                    return Err(ApiError::conflict("Only a resolved report can be reopened."))
                 }
             };
             if at > resolved_at + chrono::Duration::days(REOPEN_DAYS) {
-                return Err(ApiError::Conflict {
-                    detail: format!("A report can be reopened within {REOPEN_DAYS} days of its resolution; file a new one."),
-                    errors: Vec::new(),
-                });
+                return Err(ApiError::conflict(format!("A report can be reopened within {REOPEN_DAYS} days of its resolution; file a new one.")));
             }
             let triage_days = q::category(conn, report.category_id)?.map_or(3, |c| c.triage_days);
             q::reopen(conn, id, add_working_days(at, triage_days as u32), at)?;
             q::add_event(
                 conn,
-                &NewEvent {
-                    report_id: id,
-                    actor_id: Some(actor),
-                    actor_role: "reporter",
-                    event: "reopened",
-                    from_status: Some(ReportStatus::Resolved.as_str()),
-                    to_status: Some(ReportStatus::Reopened.as_str()),
-                    public_note: Some(&reason),
-                    internal_note: None,
-                    created_at: at,
-                },
+                &NewEvent::new(id, Some(actor), "reporter", "reopened", at).status(Some(ReportStatus::Resolved.as_str()), ReportStatus::Reopened.as_str()).notes(Some(&reason), None),
             )?;
             Ok(())
         })?;
@@ -753,32 +708,12 @@ pub async fn partner_note(
             }
             q::add_event(
                 conn,
-                &NewEvent {
-                    report_id: id,
-                    actor_id: Some(actor),
-                    actor_role: role,
-                    event: "partner_note",
-                    from_status: None,
-                    to_status: None,
-                    public_note: None,
-                    internal_note: Some(&text),
-                    created_at: at,
-                },
+                &NewEvent::new(id, Some(actor), role, "partner_note", at).notes(None, Some(&text)),
             )?;
             if body.handled && q::mark_police_handled(conn, id, at)? == 1 {
                 q::add_event(
                     conn,
-                    &NewEvent {
-                        report_id: id,
-                        actor_id: Some(actor),
-                        actor_role: role,
-                        event: "police_handled",
-                        from_status: None,
-                        to_status: None,
-                        public_note: None,
-                        internal_note: None,
-                        created_at: at,
-                    },
+                    &NewEvent::new(id, Some(actor), role, "police_handled", at),
                 )?;
             }
             Ok(())

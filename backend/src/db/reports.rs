@@ -96,6 +96,41 @@ pub struct NewEvent<'a> {
     pub created_at: NaiveDateTime,
 }
 
+impl<'a> NewEvent<'a> {
+    /// An event without status change or notes; add them with the setters.
+    pub fn new(
+        report_id: i32,
+        actor_id: Option<i32>,
+        actor_role: &'a str,
+        event: &'a str,
+        at: NaiveDateTime,
+    ) -> Self {
+        NewEvent {
+            report_id,
+            actor_id,
+            actor_role,
+            event,
+            from_status: None,
+            to_status: None,
+            public_note: None,
+            internal_note: None,
+            created_at: at,
+        }
+    }
+
+    pub fn status(mut self, from: Option<&'a str>, to: &'a str) -> Self {
+        self.from_status = from;
+        self.to_status = Some(to);
+        self
+    }
+
+    pub fn notes(mut self, public: Option<&'a str>, internal: Option<&'a str>) -> Self {
+        self.public_note = public;
+        self.internal_note = internal;
+        self
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = report_photos)]
 pub struct PhotoRow {
