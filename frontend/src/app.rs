@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=pages::privacy::Privacy/>
                     <Route path=path!("/neighbourhoods") view=pages::neighbourhoods::Neighbourhoods/>
                     <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers/>
+                    <Route path=path!("/admin/categories") view=pages::admin_categories::AdminCategories/>
                     <Route path=path!("/reports/new") view=pages::reports::NewReport/>
                     <Route path=path!("/reports/:id") view=pages::reports::ReportDetail/>
                     <Route path=path!("/reports") view=pages::reports::MyReports/>
@@ -137,6 +138,7 @@ fn Header() -> impl IntoView {
                     </Show>
                     <Show when=move || has(&[Role::Admin])>
                         <li><A href="/admin/users">{move || i18n.t().nav_users}</A></li>
+                        <li><A href="/admin/categories">{move || if i18n.lang.get() == Language::Nl { "Categorieën" } else { "Categories" }}</A></li>
                     </Show>
                     <Show when=move || session.ready.get() && role().is_none()>
                         <li><A href="/login">{move || i18n.t().nav_login}</A></li>

@@ -1,3 +1,4 @@
+pub mod admin_categories;
 pub mod admin_users;
 pub mod home;
 pub mod login;
