@@ -19,13 +19,17 @@ pub async fn list(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpR
     let id = auth.id();
     let rows = db::run(&state.pool, move |conn| {
         let rows = q::notifications_for(conn, id, LIMIT)?;
-        // The reference needs the filing year of each report.
+        // The reference needs the filing year of each report: one query for all.
+        let ids: Vec<i32> = rows.iter().filter_map(|n| n.report_id).collect();
+        let filed = q::created_at_of(conn, &ids)?;
         let mut out = Vec::with_capacity(rows.len());
         for n in rows {
-            let reference = match n.report_id {
-                Some(rid) => q::find(conn, rid)?.map(|r| reference(r.id, r.created_at.year())),
-                None => None,
-            };
+            let reference = n.report_id.and_then(|rid| {
+                filed
+                    .iter()
+                    .find(|(id, _)| *id == rid)
+                    .map(|(id, at)| reference(*id, at.year()))
+            });
             out.push(NotificationDto {
                 id: n.id,
                 report_id: n.report_id,

@@ -277,12 +277,15 @@ async fn list_requests(state: web::Data<AppState>, params: web::Query<ListParams
             .limit(MAX_RESULTS)
             .select(ReportRow::as_select())
             .load(conn)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let notes = last_public_note(conn, r.id)?;
-            out.push((r, notes));
-        }
-        Ok(out)
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let mut notes = q::last_public_notes(conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let n = notes.remove(&r.id);
+                (r, n)
+            })
+            .collect::<Vec<_>>())
     })
     .await
     .map_err(internal)?;
@@ -299,17 +302,6 @@ async fn list_requests(state: web::Data<AppState>, params: web::Query<ListParams
     ))
 }
 
-fn last_public_note(
-    conn: &mut db::DbConnection,
-    report_id: i32,
-) -> Result<Option<String>, ApiError> {
-    Ok(q::events(conn, report_id)?
-        .into_iter()
-        .rev()
-        .filter(|e| e.event == "transition")
-        .find_map(|e| e.public_note))
-}
-
 async fn get_request(state: web::Data<AppState>, path: web::Path<String>) -> Answer {
     let id = path
         .strip_suffix(".json")
@@ -319,7 +311,7 @@ async fn get_request(state: web::Data<AppState>, path: web::Path<String>) -> Ans
     let found = db::run(&state.pool, move |conn| {
         match q::find(conn, id)?.filter(|r| r.kind == ReportKind::Nuisance.as_str()) {
             Some(r) => {
-                let notes = last_public_note(conn, r.id)?;
+                let notes = q::last_public_notes(conn, &[r.id])?.remove(&r.id);
                 Ok(Some((r, notes)))
             }
             None => Ok(None),

@@ -488,3 +488,33 @@ pub fn photo(conn: &mut DbConnection, report_id: i32, id: i32) -> QueryResult<Op
         .first(conn)
         .optional()
 }
+
+/// The latest public note of a transition for each report in `ids`, in one query.
+pub fn last_public_notes(
+    conn: &mut DbConnection,
+    ids: &[i32],
+) -> QueryResult<std::collections::HashMap<i32, String>> {
+    let rows: Vec<(i32, Option<String>)> = report_events::table
+        .filter(report_events::report_id.eq_any(ids))
+        .filter(report_events::event.eq("transition"))
+        .filter(report_events::public_note.is_not_null())
+        .order((report_events::created_at.asc(), report_events::id.asc()))
+        .select((report_events::report_id, report_events::public_note))
+        .load(conn)?;
+    // Later rows overwrite earlier ones: the newest note wins.
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, note)| note.map(|n| (id, n)))
+        .collect())
+}
+
+/// Filing times of the reports in `ids`, for their references.
+pub fn created_at_of(
+    conn: &mut DbConnection,
+    ids: &[i32],
+) -> QueryResult<Vec<(i32, NaiveDateTime)>> {
+    reports::table
+        .filter(reports::id.eq_any(ids))
+        .select((reports::id, reports::created_at))
+        .load(conn)
+}
