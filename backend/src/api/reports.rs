@@ -359,12 +359,18 @@ pub async fn list(
         .q
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
-    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        errors.push(FieldError::new(
+    match text.as_ref().map(|t| t.chars().count()) {
+        Some(n) if n < 3 => errors.push(FieldError::new(
+            "q",
+            "too_short",
+            "Search with at least 3 characters.",
+        )),
+        Some(n) if n > 100 => errors.push(FieldError::new(
             "q",
             "too_long",
             "Search with at most 100 characters.",
-        ));
+        )),
+        _ => {}
     }
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if from > to {

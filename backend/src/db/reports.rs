@@ -352,14 +352,7 @@ pub enum ReportSort {
 }
 
 pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<ReportRow>, i64)> {
-    let pattern = f.text.as_deref().map(|t| {
-        let escaped = t
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
     let build = || {
         let mut q = reports::table.into_boxed();
         if let Some(r) = f.reporter_id {
@@ -391,12 +384,8 @@ pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<Repor
                 .filter(reports::due_at.lt(at))
                 .filter(reports::status.eq_any(["submitted", "reopened"]));
         }
-        if let Some(p) = &pattern {
-            q = q.filter(
-                super::users::lower(reports::description)
-                    .like(p.clone())
-                    .escape('\\'),
-            );
+        if let Some(t) = f.text.as_deref() {
+            q = q.filter(text_search(sqlite, t));
         }
         q
     };
@@ -413,6 +402,40 @@ pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<Repor
         .select(ReportRow::as_select())
         .load(conn)?;
     Ok((items, total))
+}
+
+/// A substring search in the description that an index serves: the FTS5
+/// trigram table on SQLite, the trigram GIN index on `lower(description)` on
+/// PostgreSQL (migration 000004). Both need a term of at least three
+/// characters, which the API enforces.
+fn text_search(
+    sqlite: bool,
+    term: &str,
+) -> Box<
+    dyn BoxableExpression<reports::table, super::MultiBackend, SqlType = diesel::sql_types::Bool>,
+> {
+    if sqlite {
+        // An FTS5 phrase: the term in double quotes, inner quotes doubled.
+        let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+        Box::new(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "reports.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ",
+            )
+            .bind::<diesel::sql_types::Text, _>(phrase)
+            .sql(")"),
+        )
+    } else {
+        let escaped = term
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        Box::new(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(reports.description) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(format!("%{escaped}%"))
+                .sql(" ESCAPE '\\'"),
+        )
+    }
 }
 
 pub fn notify(conn: &mut DbConnection, new: &NewNotification) -> QueryResult<usize> {

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod hardening;
 mod helpers;
+mod mail;
 mod me;
 mod open311;
 mod reports;

@@ -610,7 +610,7 @@ async fn coordinators_filter_sort_and_page_the_queue() {
                 .json()
                 .await
                 .unwrap();
-            (v["total"].as_i64().unwrap(), v)
+            (v["total"].as_i64().unwrap_or_else(|| panic!("{q}: {v}")), v)
         }
     };
     assert_eq!(total("").await.0, 3);
@@ -625,6 +625,13 @@ async fn coordinators_filter_sort_and_page_the_queue() {
     );
     assert_eq!(total("neighbourhood_id=2").await.0, 1);
     assert_eq!(total("q=MUZIEK").await.0, 1);
+    assert_eq!(total("q=ziek").await.0, 1);
+    assert_eq!(total("q=achterDEUR&kind=burglary").await.0, 1);
+    assert_eq!(total("q=achterdeur&kind=nuisance").await.0, 0);
+    // Search syntax of either engine is taken literally.
+    assert_eq!(total("q=%25%25%25").await.0, 0);
+    assert_eq!(total("q=%22hond%22%20OR%20x").await.0, 0);
+    assert_eq!(total("q=%20%20hond%20").await.0, 1);
     let (n, overdue) = total("overdue=true").await;
     assert_eq!(n, 1);
     assert_eq!(overdue["items"][0]["overdue"], true);
@@ -649,6 +656,7 @@ async fn coordinators_filter_sort_and_page_the_queue() {
         ("sort=random", "sort"),
         ("per_page=500", "per_page"),
         ("from=2026-02-01&to=2026-01-01", "from"),
+        ("q=ab", "q"),
     ] {
         assert_problem(
             app.get_auth(&format!("/api/reports?{q}"), &coord.token)
@@ -944,4 +952,57 @@ async fn admins_edit_categories_and_inactive_ones_take_no_reports() {
         .send_auth(Method::POST, "/api/reports", &anna.token, &report_body(id))
         .await;
     assert_problem(refused, 422, Some("category_id")).await;
+}
+
+#[derive(diesel::QueryableByName)]
+struct SqlitePlan {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    detail: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct PgPlan {
+    #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+/// The free-text filter is served by an index on both engines, not a scan.
+#[test]
+fn the_text_search_is_served_by_an_index() {
+    use backend::db::DbConnection;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _guard) = fresh_database(&dir);
+    let kind = backend::config::database_kind(&url).unwrap();
+    let mut conn = backend::db::establish(&url, kind).unwrap();
+    backend::db::run_migrations(&mut conn).unwrap();
+    let plan: Vec<String> = match conn {
+        DbConnection::Sqlite(_) => diesel::sql_query(
+            "EXPLAIN QUERY PLAN SELECT id FROM reports WHERE reports.id IN \
+             (SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"muziek\"')",
+        )
+        .load::<SqlitePlan>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.detail)
+        .collect(),
+        DbConnection::Pg(_) => {
+            diesel::sql_query("SET enable_seqscan = off")
+                .execute(&mut conn)
+                .unwrap();
+            diesel::sql_query(
+                "EXPLAIN SELECT id FROM reports WHERE lower(reports.description) LIKE '%muziek%'",
+            )
+            .load::<PgPlan>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.line)
+            .collect()
+        }
+    };
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("reports_fts VIRTUAL TABLE INDEX")
+            || plan.contains("reports_description_trgm_idx"),
+        "{plan}"
+    );
 }

@@ -568,7 +568,7 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                         applied_text.set(text.get_untracked());
                     }>
                         <label for="filter-text">{move || if i18n.lang.get() == Language::Nl { "Zoek in de beschrijving" } else { "Search the description" }}</label>
-                        <input type="search" id="filter-text" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+                        <input type="search" id="filter-text" minlength="3" maxlength="100" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
                         <button type="submit" class="button small">{move || i18n.t().search_submit}</button>
                     </form>
                 </div>
