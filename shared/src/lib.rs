@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod neighbourhoods;
 pub mod reports;
+pub mod surveys;
 pub mod users;
 pub mod validation;
 

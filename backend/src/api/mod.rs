@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod open311;
 pub mod photos;
 pub mod reports;
+pub mod surveys;
 
 use actix_web::{error::JsonPayloadError, error::QueryPayloadError, web, HttpRequest};
 
@@ -79,6 +80,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/reports/{id}/photos/{photo_id}").route(get().to(photos::download)))
         .service(resource("/reports/{id}/partner-notes").route(post().to(reports::partner_note)))
+        .service(
+            resource("/surveys")
+                .route(get().to(surveys::list))
+                .route(post().to(surveys::create)),
+        )
+        .service(
+            resource("/surveys/{id}")
+                .route(get().to(surveys::get))
+                .route(web::put().to(surveys::update)),
+        )
+        .service(resource("/surveys/{id}/publish").route(post().to(surveys::publish)))
+        .service(resource("/surveys/{id}/close").route(post().to(surveys::close)))
+        .service(resource("/surveys/{id}/copy").route(post().to(surveys::copy)))
+        .service(resource("/surveys/{id}/responses").route(post().to(surveys::respond)))
+        .service(resource("/surveys/{id}/results").route(get().to(surveys::results)))
+        .service(resource("/surveys/{id}/results.csv").route(get().to(surveys::results_csv)))
         .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }
 

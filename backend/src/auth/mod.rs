@@ -24,3 +24,23 @@ pub fn hash_token(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A keyed hash of survey and account. Stored with a survey response, it lets
+/// the server refuse a second answer without the database holding a readable
+/// link between a person and an anonymous response: without the server's key
+/// the hash cannot be recomputed from an account id. The key is derived from
+/// the token secret (`WIJKVEILIG_JWT_SECRET`), so keep that secret stable.
+pub fn respondent_key(secret: &crate::config::Secret, survey_id: i32, user_id: i32) -> String {
+    use hmac::{Hmac, Mac};
+    let key = Sha256::new()
+        .chain_update(b"wijkveilig survey respondent key\0")
+        .chain_update(secret.expose().as_bytes())
+        .finalize();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+    mac.update(format!("survey:{survey_id}:user:{user_id}").as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -5,6 +5,7 @@
 pub mod models;
 pub mod reports;
 pub mod schema;
+pub mod surveys;
 pub mod tokens;
 pub mod users;
 

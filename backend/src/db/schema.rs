@@ -148,6 +148,71 @@ diesel::table! {
 }
 
 diesel::table! {
+    survey_answers (id) {
+        id -> Integer,
+        response_id -> Integer,
+        question_id -> Integer,
+        choices -> Nullable<Text>,
+        number -> Nullable<Double>,
+        text -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    survey_neighbourhoods (survey_id, neighbourhood_id) {
+        survey_id -> Integer,
+        neighbourhood_id -> Integer,
+    }
+}
+
+diesel::table! {
+    survey_questions (id) {
+        id -> Integer,
+        survey_id -> Integer,
+        position -> Integer,
+        question_key -> Text,
+        kind -> Text,
+        text_nl -> Text,
+        text_en -> Text,
+        required -> Bool,
+        config -> Text,
+    }
+}
+
+diesel::table! {
+    survey_responses (id) {
+        id -> Integer,
+        survey_id -> Integer,
+        respondent_id -> Nullable<Integer>,
+        respondent_key -> Text,
+        user_group -> Nullable<Text>,
+        neighbourhood_id -> Nullable<Integer>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    surveys (id) {
+        id -> Integer,
+        title_nl -> Text,
+        title_en -> Text,
+        intro_nl -> Text,
+        intro_en -> Text,
+        audience_groups -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        anonymous -> Bool,
+        status -> Text,
+        baseline_id -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         email -> Text,
@@ -179,6 +244,15 @@ diesel::joinable!(report_photos -> reports (report_id));
 diesel::joinable!(reports -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(reports -> report_categories (category_id));
 diesel::joinable!(reports -> users (reporter_id));
+diesel::joinable!(survey_answers -> survey_questions (question_id));
+diesel::joinable!(survey_answers -> survey_responses (response_id));
+diesel::joinable!(survey_neighbourhoods -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(survey_neighbourhoods -> surveys (survey_id));
+diesel::joinable!(survey_questions -> surveys (survey_id));
+diesel::joinable!(survey_responses -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(survey_responses -> surveys (survey_id));
+diesel::joinable!(survey_responses -> users (respondent_id));
+diesel::joinable!(surveys -> users (created_by));
 diesel::joinable!(users -> neighbourhoods (neighbourhood_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -193,5 +267,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     report_photos,
     reports,
+    survey_answers,
+    survey_neighbourhoods,
+    survey_questions,
+    survey_responses,
+    surveys,
     users,
 );
