@@ -599,7 +599,10 @@ mod tests {
         assert_eq!(l.options[1].percent, Some(28.6)); // 2 of 7
         let s = l.stats.clone().unwrap();
         // (1+2+2+4+5+5+3)/7 = 22/7; sorted 1,2,2,3,4,5,5 → median 3
-        assert_eq!((s.mean, s.median, s.min, s.max), (3.14, 3.0, 1.0, 5.0));
+        assert_eq!(
+            (s.mean, s.median, s.min, s.max),
+            (round2(22.0 / 7.0), 3.0, 1.0, 5.0)
+        );
         let c = &r.questions[1];
         assert_eq!(c.answered, Some(6));
         // Home chosen by 4 of 6 (66.7%), street by 4 of 6.
@@ -682,7 +685,7 @@ mod tests {
         // before 11/5 = 2.2, after 22/7 = 3.14
         assert_eq!(
             (change.baseline_mean, change.mean, change.mean_difference),
-            (Some(2.2), Some(3.14), Some(0.94))
+            (Some(2.2), Some(round2(22.0 / 7.0)), Some(0.94))
         );
         assert_eq!(r.baseline.unwrap().respondents, 5);
     }

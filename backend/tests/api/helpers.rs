@@ -23,6 +23,7 @@ pub struct TestApp {
     pub database_url: String,
     pub kind: DatabaseKind,
     pub data_dir: tempfile::TempDir,
+    pub jwt: backend::auth::jwt::JwtKeys,
     _pg_cleanup: Option<PgDrop>,
 }
 
@@ -98,6 +99,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
     customise(&mut config);
     let kind = config.database_kind;
+    let jwt = backend::auth::jwt::JwtKeys::new(&config);
     let app = Application::build(config).await.expect("app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -107,6 +109,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         database_url,
         kind,
         data_dir,
+        jwt,
         _pg_cleanup: pg_cleanup,
     }
 }
@@ -246,6 +249,44 @@ impl TestApp {
         )
         .unwrap();
         self.login_session(email, PASSWORD).await
+    }
+
+    /// An account written straight to the database with an access token, for
+    /// tests that need many people (no password hashing, no login).
+    pub fn quick_user(
+        &self,
+        email: &str,
+        role: &str,
+        group: Option<&str>,
+        neighbourhood_id: Option<i32>,
+    ) -> Session {
+        let at = backend::db::models::now();
+        let id = db::users::insert(
+            &mut self.conn(),
+            &backend::db::models::NewUser {
+                email,
+                password_hash: "not-a-password-hash",
+                display_name: "Test",
+                role,
+                user_group: group,
+                neighbourhood_id,
+                language: "nl",
+                privacy_version: None,
+                privacy_accepted_at: None,
+                email_verified_at: Some(at),
+                active: true,
+                created_at: at,
+                updated_at: at,
+            },
+        )
+        .unwrap()
+        .id;
+        let role = shared::users::Role::parse(role).unwrap();
+        Session {
+            client: new_client(),
+            token: self.jwt.issue(id, role, "test-session").unwrap(),
+            user_id: id,
+        }
     }
 
     pub fn outbox(&self, recipient: &str) -> Vec<OutboxMail> {

@@ -9,3 +9,4 @@ mod me;
 mod open311;
 mod reports;
 mod schema;
+mod surveys;
