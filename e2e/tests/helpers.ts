@@ -11,10 +11,12 @@ export function uniqueEmail(prefix: string): string {
 }
 
 /** Creates an account through the API (no browser), returns its id. */
-export async function signupViaApi(request: APIRequestContext, email: string, name: string): Promise<number> {
+export async function signupViaApi(
+  request: APIRequestContext, email: string, name: string, group: 'student' | 'resident' = 'student',
+): Promise<number> {
   const res = await request.post('/api/auth/signup', {
     data: {
-      email, password: PASSWORD, display_name: name, group: 'student',
+      email, password: PASSWORD, display_name: name, group,
       neighbourhood_id: 1, accepted_privacy_version: '2026-11',
     },
   });

@@ -236,6 +236,12 @@ impl Session {
 
     /// Fetches an authenticated image and returns an object URL for `<img src>`.
     pub async fn image_url(&self, path: &str) -> Option<String> {
+        self.blob_url(path, "image/jpeg").await
+    }
+
+    /// Fetches an authenticated resource (an image, a CSV file) and returns an
+    /// object URL for it.
+    pub async fn blob_url(&self, path: &str, content_type: &str) -> Option<String> {
         let mut b = builder(Method::GET, path);
         if let Some(t) = self.token.get_untracked() {
             b = b.header("Authorization", &format!("Bearer {t}"));
@@ -247,7 +253,7 @@ impl Session {
         let bytes = response.binary().await.ok()?;
         let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
         let options = web_sys::BlobPropertyBag::new();
-        options.set_type("image/jpeg");
+        options.set_type(content_type);
         let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).ok()?;
         web_sys::Url::create_object_url_with_blob(&blob).ok()
     }
@@ -257,6 +263,14 @@ impl Session {
         // Nothing of this user stays behind on a shared device.
         if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = s.remove_item("wv_report_draft");
+            // Survey answers in progress (`wv_survey_{id}`).
+            let keys: Vec<String> = (0..s.length().unwrap_or(0))
+                .filter_map(|i| s.key(i).ok().flatten())
+                .filter(|k| k.starts_with("wv_survey_"))
+                .collect();
+            for k in keys {
+                let _ = s.remove_item(&k);
+            }
         }
         self.clear();
     }

@@ -42,6 +42,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view=pages::reports::MyReports/>
                     <Route path=path!("/queue") view=pages::reports::Queue/>
                     <Route path=path!("/notifications") view=pages::reports::Notifications/>
+                    <Route path=path!("/surveys") view=pages::surveys::Surveys/>
+                    <Route path=path!("/surveys/new") view=pages::surveys::SurveyEditor/>
+                    <Route path=path!("/surveys/:id/edit") view=pages::surveys::SurveyEditor/>
+                    <Route path=path!("/surveys/:id/results") view=pages::surveys::SurveyResultsPage/>
+                    <Route path=path!("/surveys/:id") view=pages::surveys::SurveyPage/>
                 </Routes>
             </main>
         </Router>
@@ -130,6 +135,7 @@ fn Header() -> impl IntoView {
                         <li><A href="/queue">{move || i18n.r().nav_queue}</A></li>
                     </Show>
                     <Show when=move || role().is_some()>
+                        <li><A href="/surveys">{move || if i18n.lang.get() == Language::Nl { "Vragenlijsten" } else { "Surveys" }}</A></li>
                         <li><A href="/notifications">{move || i18n.r().nav_notifications}</A></li>
                         <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>
                     </Show>

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod i18n;
 mod pages;
+mod time;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -558,11 +558,17 @@ pub async fn copy(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<i32>,
-    body: Option<web::Json<CopyRequest>>,
+    body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     auth.require(STAFF)?;
     let source_id = path.into_inner();
-    let request = body.map(|b| b.into_inner()).unwrap_or_default();
+    // The body is optional; when there is one it must be valid.
+    let request: CopyRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        CopyRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("The JSON body is not valid: {e}")))?
+    };
     let key = key_for(&state, 0, auth.id());
     let (_, dto) = db::run(&state.pool, move |conn| {
         let (source, source_dto) = load(conn, &auth, source_id, &key)?;

@@ -219,6 +219,18 @@ async fn coordinators_build_publish_close_and_copy_surveys() {
         .await
         .unwrap();
     assert_eq!(plain["baseline_id"], Value::Null);
+    assert_problem(
+        post(
+            &app,
+            &coord,
+            &format!("/api/surveys/{id}/copy"),
+            &json!({"follow": true}),
+        )
+        .await,
+        400,
+        None,
+    )
+    .await;
 
     let list: Value = app
         .get_auth("/api/surveys", &coord.token)

@@ -9,6 +9,7 @@ pub mod profile;
 pub mod reports;
 pub mod reset;
 pub mod signup;
+pub mod surveys;
 pub mod verify;
 
 use leptos::prelude::*;

@@ -20,6 +20,7 @@ use crate::components::{
     code, field_error, page_title, summary_items, ErrorSummary, Field, FormState, Notice,
 };
 use crate::i18n::{reports_for, status_name, use_i18n};
+use crate::time::{fmt_time, local_now_input, parse_local};
 
 fn load_categories() -> LocalResource<Vec<Category>> {
     LocalResource::new(|| async {
@@ -52,41 +53,6 @@ fn save_draft(draft: Option<&str>) {
 
 fn now_utc() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
-}
-
-/// The browser's local time as `YYYY-MM-DDTHH:MM`, for a datetime-local input.
-fn local_now_input() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
-}
-
-/// A datetime-local value (local time) as UTC.
-fn parse_local(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let d = js_sys::Date::new(&JsValue::from_str(value));
-    let ms = d.get_time();
-    (!ms.is_nan())
-        .then(|| chrono::DateTime::from_timestamp_millis(ms as i64))
-        .flatten()
-}
-
-/// A UTC time from the API in the browser's local time.
-fn fmt_time(t: chrono::NaiveDateTime) -> String {
-    let d = js_sys::Date::new(&JsValue::from_f64(t.and_utc().timestamp_millis() as f64));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
 }
 
 /// A pictogram beside each category name (decorative: the name says it all).
