@@ -61,6 +61,8 @@ test('a coordinator builds a student survey, a student answers it once, a reside
   const stan = await phone(browser);
   await login(stan, student, PASSWORD);
   await stan.getByRole('link', { name: 'Vragenlijsten' }).click();
+  await expect(stan.getByRole('link', { name: title })).toBeVisible();
+  await expectAccessible(stan);
   await stan.getByRole('link', { name: title }).click();
   await expect(stan.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(stan.getByText('0 van 2 vragen beantwoord')).toBeVisible();
