@@ -52,6 +52,24 @@ impl ApiError {
         }
     }
 
+    /// A 409 for a status change the workflow does not allow, naming the
+    /// statuses that are allowed from here (field `to`, code `invalid_transition`).
+    pub fn invalid_transition(what: &str, from: &str, to: &str, allowed: &[&str]) -> Self {
+        let list = if allowed.is_empty() {
+            "none".to_owned()
+        } else {
+            allowed.join(", ")
+        };
+        ApiError::Conflict {
+            detail: format!("A {from} {what} cannot become {to}. Allowed: {list}."),
+            errors: vec![FieldError::new(
+                "to",
+                "invalid_transition",
+                format!("Allowed: {list}."),
+            )],
+        }
+    }
+
     /// `Ok` when there are no field errors.
     pub fn check(errors: Vec<FieldError>) -> ApiResult<()> {
         if errors.is_empty() {

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod meetings;
 pub mod neighbourhoods;
 pub mod reports;
 pub mod surveys;

@@ -332,8 +332,13 @@ pub struct NotificationDto {
     pub id: i32,
     pub report_id: Option<i32>,
     pub report_reference: Option<String>,
+    /// `status_changed` (a report) or `topic_status` (a meeting topic).
     pub kind: String,
+    /// The report's new status.
     pub status: Option<ReportStatus>,
+    pub topic_id: Option<i32>,
+    pub topic_title: Option<String>,
+    pub topic_status: Option<crate::meetings::TopicStatus>,
     pub public_note: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub read: bool,

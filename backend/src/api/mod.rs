@@ -6,6 +6,7 @@ pub mod admin_users;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod meetings;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod open311;
@@ -96,6 +97,44 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/surveys/{id}/responses").route(post().to(surveys::respond)))
         .service(resource("/surveys/{id}/results").route(get().to(surveys::results)))
         .service(resource("/surveys/{id}/results.csv").route(get().to(surveys::results_csv)))
+        .service(
+            resource("/meetings")
+                .route(get().to(meetings::list))
+                .route(post().to(meetings::create)),
+        )
+        .service(
+            resource("/meetings/{id}")
+                .route(get().to(meetings::get))
+                .route(patch().to(meetings::update)),
+        )
+        .service(resource("/meetings/{id}/transitions").route(post().to(meetings::transition)))
+        .service(resource("/meetings/{id}/copy").route(post().to(meetings::copy)))
+        .service(resource("/meetings/{id}/rsvp").route(web::put().to(meetings::rsvp)))
+        .service(resource("/meetings/{id}/ics").route(get().to(meetings::ics)))
+        .service(
+            resource("/meetings/{id}/topics")
+                .route(get().to(meetings::topics))
+                .route(post().to(meetings::propose)),
+        )
+        .service(resource("/meetings/{id}/suggestions").route(get().to(meetings::suggestions)))
+        .service(
+            resource("/meetings/{id}/topics/from-reports").route(post().to(meetings::from_reports)),
+        )
+        .service(
+            resource("/topics/{id}")
+                .route(get().to(meetings::get_topic))
+                .route(patch().to(meetings::edit_topic)),
+        )
+        .service(
+            resource("/topics/{id}/support")
+                .route(post().to(meetings::support))
+                .route(web::delete().to(meetings::withdraw_support)),
+        )
+        .service(resource("/topics/{id}/transitions").route(post().to(meetings::transition_topic)))
+        .service(resource("/topics/{id}/actions").route(post().to(meetings::add_action)))
+        .service(resource("/actions").route(get().to(meetings::tracker)))
+        .service(resource("/actions/{id}/updates").route(post().to(meetings::update_action)))
+        .service(resource("/me/topics").route(get().to(meetings::my_topics)))
         .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }
 

@@ -1,7 +1,8 @@
-//! In-app notifications about the user's reports.
+//! In-app notifications about the user's reports and meeting topics.
 
 use actix_web::{web, HttpResponse};
 use chrono::Datelike;
+use shared::meetings::TopicStatus;
 use shared::reports::{reference, NotificationDto, ReportStatus};
 use shared::Problem;
 
@@ -22,6 +23,8 @@ pub async fn list(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpR
         // The reference needs the filing year of each report: one query for all.
         let ids: Vec<i32> = rows.iter().filter_map(|n| n.report_id).collect();
         let filed = q::created_at_of(conn, &ids)?;
+        let topic_ids: Vec<i32> = rows.iter().filter_map(|n| n.topic_id).collect();
+        let topics = crate::db::meetings::topics_by_ids(conn, &topic_ids)?;
         let mut out = Vec::with_capacity(rows.len());
         for n in rows {
             let reference = n.report_id.and_then(|rid| {
@@ -30,12 +33,24 @@ pub async fn list(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpR
                     .find(|(id, _)| *id == rid)
                     .map(|(id, at)| reference(*id, at.year()))
             });
+            let topic_title = n
+                .topic_id
+                .and_then(|t| topics.iter().find(|x| x.id == t))
+                .map(|t| t.title.clone());
+            let (status, topic_status) = if n.topic_id.is_some() {
+                (None, n.status.as_deref().and_then(TopicStatus::parse))
+            } else {
+                (n.status.as_deref().and_then(ReportStatus::parse), None)
+            };
             out.push(NotificationDto {
                 id: n.id,
                 report_id: n.report_id,
                 report_reference: reference,
                 kind: n.kind,
-                status: n.status.as_deref().and_then(ReportStatus::parse),
+                status,
+                topic_id: n.topic_id,
+                topic_title,
+                topic_status,
                 public_note: n.public_note,
                 created_at: n.created_at,
                 read: n.read_at.is_some(),

@@ -505,23 +505,12 @@ pub async fn transition(
             let from = status_of(&report.status);
             if !from.can_move_to(body.to) {
                 let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
-                let list = if allowed.is_empty() {
-                    "none".to_owned()
-                } else {
-                    allowed.join(", ")
-                };
-                return Err(ApiError::Conflict {
-                    detail: format!(
-                        "A {} report cannot become {}. Allowed: {list}.",
-                        from.as_str(),
-                        body.to.as_str()
-                    ),
-                    errors: vec![FieldError::new(
-                        "to",
-                        "invalid_transition",
-                        format!("Allowed: {list}."),
-                    )],
-                });
+                return Err(ApiError::invalid_transition(
+                    "report",
+                    from.as_str(),
+                    body.to.as_str(),
+                    &allowed,
+                ));
             }
             if !q::set_status(conn, id, from.as_str(), body.to.as_str(), at)? {
                 return Err(ApiError::conflict(
@@ -540,6 +529,7 @@ pub async fn transition(
                     &NewNotification {
                         user_id: reporter_id,
                         report_id: Some(id),
+                        topic_id: None,
                         kind: "status_changed",
                         status: Some(body.to.as_str()),
                         public_note: public_note.as_deref(),

@@ -2,6 +2,7 @@
 //! the URL scheme, a pool, embedded migrations, and a helper that runs diesel
 //! work off the async workers.
 
+pub mod meetings;
 pub mod models;
 pub mod reports;
 pub mod schema;

@@ -155,6 +155,7 @@ pub struct NotificationRow {
     pub public_note: Option<String>,
     pub created_at: NaiveDateTime,
     pub read_at: Option<NaiveDateTime>,
+    pub topic_id: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -162,6 +163,7 @@ pub struct NotificationRow {
 pub struct NewNotification<'a> {
     pub user_id: i32,
     pub report_id: Option<i32>,
+    pub topic_id: Option<i32>,
     pub kind: &'a str,
     pub status: Option<&'a str>,
     pub public_note: Option<&'a str>,

@@ -1,6 +1,18 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    action_updates (id) {
+        id -> Integer,
+        action_id -> Integer,
+        actor_id -> Nullable<Integer>,
+        actor_role -> Text,
+        status -> Nullable<Text>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> Integer,
         name -> Text,
@@ -25,6 +37,49 @@ diesel::table! {
 }
 
 diesel::table! {
+    follow_up_actions (id) {
+        id -> Integer,
+        topic_id -> Integer,
+        description -> Text,
+        owner -> Text,
+        due_on -> Date,
+        status -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_rsvps (meeting_id, user_id) {
+        meeting_id -> Integer,
+        user_id -> Integer,
+        going -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Integer,
+        neighbourhood_id -> Integer,
+        title -> Text,
+        starts_at -> Timestamp,
+        place -> Text,
+        description -> Text,
+        propose_until -> Timestamp,
+        capacity -> Integer,
+        status -> Text,
+        minutes -> Nullable<Text>,
+        evaluation_survey_id -> Nullable<Integer>,
+        copied_from -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     neighbourhoods (id) {
         id -> Integer,
         name -> Text,
@@ -42,6 +97,7 @@ diesel::table! {
         public_note -> Nullable<Text>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        topic_id -> Nullable<Integer>,
     }
 }
 
@@ -213,6 +269,51 @@ diesel::table! {
 }
 
 diesel::table! {
+    topic_events (id) {
+        id -> Integer,
+        topic_id -> Integer,
+        actor_id -> Nullable<Integer>,
+        actor_role -> Text,
+        event -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_reports (topic_id, report_id) {
+        topic_id -> Integer,
+        report_id -> Integer,
+    }
+}
+
+diesel::table! {
+    topic_supports (topic_id, user_id) {
+        topic_id -> Integer,
+        user_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topics (id) {
+        id -> Integer,
+        meeting_id -> Integer,
+        proposer_id -> Nullable<Integer>,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        merged_into -> Nullable<Integer>,
+        public_reason -> Nullable<Text>,
+        support_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         email -> Text,
@@ -233,8 +334,17 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(action_updates -> follow_up_actions (action_id));
+diesel::joinable!(action_updates -> users (actor_id));
 diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(follow_up_actions -> topics (topic_id));
+diesel::joinable!(follow_up_actions -> users (created_by));
+diesel::joinable!(meeting_rsvps -> meetings (meeting_id));
+diesel::joinable!(meeting_rsvps -> users (user_id));
+diesel::joinable!(meetings -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(meetings -> surveys (evaluation_survey_id));
+diesel::joinable!(meetings -> users (created_by));
 diesel::joinable!(notifications -> reports (report_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -253,11 +363,23 @@ diesel::joinable!(survey_responses -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(survey_responses -> surveys (survey_id));
 diesel::joinable!(survey_responses -> users (respondent_id));
 diesel::joinable!(surveys -> users (created_by));
+diesel::joinable!(topic_events -> topics (topic_id));
+diesel::joinable!(topic_events -> users (actor_id));
+diesel::joinable!(topic_reports -> reports (report_id));
+diesel::joinable!(topic_reports -> topics (topic_id));
+diesel::joinable!(topic_supports -> topics (topic_id));
+diesel::joinable!(topic_supports -> users (user_id));
+diesel::joinable!(topics -> meetings (meeting_id));
+diesel::joinable!(topics -> users (proposer_id));
 diesel::joinable!(users -> neighbourhoods (neighbourhood_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    action_updates,
     api_keys,
     email_tokens,
+    follow_up_actions,
+    meeting_rsvps,
+    meetings,
     neighbourhoods,
     notifications,
     outbox,
@@ -272,5 +394,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_questions,
     survey_responses,
     surveys,
+    topic_events,
+    topic_reports,
+    topic_supports,
+    topics,
     users,
 );

@@ -192,3 +192,11 @@ pub fn list_neighbourhoods(conn: &mut DbConnection) -> QueryResult<Vec<Neighbour
         .select(NeighbourhoodRow::as_select())
         .load(conn)
 }
+
+/// Display names of these accounts.
+pub fn names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load(conn)
+}

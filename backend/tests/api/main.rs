@@ -6,6 +6,7 @@ mod hardening;
 mod helpers;
 mod mail;
 mod me;
+mod meetings;
 mod open311;
 mod reports;
 mod schema;
