@@ -42,6 +42,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view=pages::reports::MyReports/>
                     <Route path=path!("/queue") view=pages::reports::Queue/>
                     <Route path=path!("/notifications") view=pages::reports::Notifications/>
+                    <Route path=path!("/meetings") view=pages::meetings::Meetings/>
+                    <Route path=path!("/meetings/new") view=pages::meetings::NewMeeting/>
+                    <Route path=path!("/meetings/:id") view=pages::meetings::MeetingPage/>
+                    <Route path=path!("/my-topics") view=pages::meetings::MyTopics/>
+                    <Route path=path!("/actions") view=pages::meetings::ActionTracker/>
                     <Route path=path!("/surveys") view=pages::surveys::Surveys/>
                     <Route path=path!("/surveys/new") view=pages::surveys::SurveyEditor/>
                     <Route path=path!("/surveys/:id/edit") view=pages::surveys::SurveyEditor/>
@@ -130,11 +135,14 @@ fn Header() -> impl IntoView {
                     <Show when=move || has(&[Role::Participant])>
                         <li><A href="/reports/new">{move || i18n.r().nav_report}</A></li>
                         <li><A href="/reports">{move || i18n.r().nav_my_reports}</A></li>
+                        <li><A href="/my-topics">{move || i18n.pick("Mijn onderwerpen", "My topics")}</A></li>
                     </Show>
                     <Show when=move || has(&[Role::Coordinator, Role::Admin, Role::Partner])>
                         <li><A href="/queue">{move || i18n.r().nav_queue}</A></li>
+                        <li><A href="/actions">{move || i18n.pick("Acties", "Actions")}</A></li>
                     </Show>
                     <Show when=move || role().is_some()>
+                        <li><A href="/meetings">{move || i18n.pick("Bijeenkomsten", "Meetings")}</A></li>
                         <li><A href="/surveys">{move || if i18n.lang.get() == Language::Nl { "Vragenlijsten" } else { "Surveys" }}</A></li>
                         <li><A href="/notifications">{move || i18n.r().nav_notifications}</A></li>
                         <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>

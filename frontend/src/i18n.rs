@@ -548,6 +548,15 @@ impl I18n {
         self.lang.set(lang);
     }
 
+    /// Dutch or English inline, following the chosen language (reactive).
+    pub fn pick(&self, nl: &'static str, en: &'static str) -> &'static str {
+        if self.lang.get() == Language::Nl {
+            nl
+        } else {
+            en
+        }
+    }
+
     pub fn t(&self) -> &'static Texts {
         texts(self.lang.get())
     }

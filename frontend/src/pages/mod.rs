@@ -2,6 +2,7 @@ pub mod admin_categories;
 pub mod admin_users;
 pub mod home;
 pub mod login;
+pub mod meetings;
 pub mod neighbourhoods;
 pub mod not_found;
 pub mod privacy;

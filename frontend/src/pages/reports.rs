@@ -828,6 +828,8 @@ pub fn Notifications() -> impl IntoView {
                                 <li class="report" class:unread=!n.read>
                                     {n.report_id.map(|rid| view! { <A href=format!("/reports/{rid}")>{n.report_reference.clone().unwrap_or_default()}</A> })}
                                     " " {n.status.map(|s| status_name(lang, s))}
+                                    {n.topic_id.map(|_| view! { <A href="/my-topics">{n.topic_title.clone().unwrap_or_default()}</A> })}
+                                    " " {n.topic_status.map(|s| super::meetings::topic_status_name(lang, s))}
                                     {n.public_note.map(|p| view! { <p class="note">{p}</p> })}
                                     <span class="meta">{fmt_time(n.created_at)}</span>
                                 </li>

@@ -20,19 +20,10 @@ use shared::FieldError;
 use super::neighbourhoods::load_neighbourhoods;
 use crate::api::use_session;
 use crate::components::{page_title, FormState};
-use crate::i18n::{field_message, group_name, use_i18n, I18n};
+use crate::i18n::{field_message, group_name, use_i18n};
 use crate::time::{fmt_time, local_now_input, parse_local, to_local_input};
 
-/// Dutch or English, following the chosen language.
-fn pick(i18n: I18n, nl: &'static str, en: &'static str) -> &'static str {
-    if i18n.lang.get() == Language::Nl {
-        nl
-    } else {
-        en
-    }
-}
-
-fn by_lang(lang: Language, nl: &str, en: &str) -> String {
+pub(crate) fn by_lang(lang: Language, nl: &str, en: &str) -> String {
     if lang == Language::Nl { nl } else { en }.to_owned()
 }
 
@@ -93,7 +84,7 @@ fn fid(field: &str) -> String {
     format!("f-{}", field.replace(['[', ']', '.'], "-"))
 }
 
-fn focus_later(id: String) {
+pub(crate) fn focus_later(id: String) {
     request_animation_frame(move || {
         if let Some(el) = document().get_element_by_id(&id) {
             if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
@@ -139,13 +130,13 @@ pub fn Surveys() -> impl IntoView {
             .await
     });
     view! {
-        <h1>{move || pick(i18n, "Vragenlijsten", "Surveys")}</h1>
+        <h1>{move || i18n.pick("Vragenlijsten", "Surveys")}</h1>
         <Show when=move || allowed.get() fallback=move || view! { <p>{move || i18n.t().loading}</p> }>
             <Show when=move || is_staff(role())>
-                <p><A href="/surveys/new" attr:class="button primary">{move || pick(i18n, "Nieuwe vragenlijst", "New survey")}</A></p>
+                <p><A href="/surveys/new" attr:class="button primary">{move || i18n.pick("Nieuwe vragenlijst", "New survey")}</A></p>
             </Show>
             <Show when=move || role() == Some(Role::Participant)>
-                <p class="lead">{move || pick(i18n,
+                <p class="lead">{move || i18n.pick(
                     "Help de gemeente met je mening. Deze vragenlijsten staan nu voor je open.",
                     "Help the municipality with your views. These surveys are open for you now.")}</p>
             </Show>
@@ -153,7 +144,7 @@ pub fn Surveys() -> impl IntoView {
                 None => view! { <p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(page)) if page.items.is_empty() => view! {
-                    <p>{move || pick(i18n, "Er staan nu geen vragenlijsten voor je open.", "No surveys are open for you now.")}</p>
+                    <p>{move || i18n.pick("Er staan nu geen vragenlijsten voor je open.", "No surveys are open for you now.")}</p>
                 }.into_any(),
                 Some(Ok(page)) => view! {
                     <ul class="reports" data-testid="surveys">
@@ -187,17 +178,17 @@ fn SurveyItem(s: SurveySummary, role: Option<Role>) -> impl IntoView {
             {if role == Some(Role::Participant) {
                 view! {
                     <span class="meta">
-                        {format!("{} {} · ", s.question_count, pick(i18n, "vragen", "questions"))}
-                        {format!("{} {}", pick(i18n, "open tot", "open until"), fmt_time(s.closes_at))}
+                        {format!("{} {} · ", s.question_count, i18n.pick("vragen", "questions"))}
+                        {format!("{} {}", i18n.pick("open tot", "open until"), fmt_time(s.closes_at))}
                     </span>
-                    {s.answered.then(|| view! { <span class="ok">{pick(i18n, "Ingevuld, dank je!", "Answered, thank you!")}</span> })}
+                    {s.answered.then(|| view! { <span class="ok">{i18n.pick("Ingevuld, dank je!", "Answered, thank you!")}</span> })}
                 }.into_any()
             } else {
                 view! {
                     <span class="status">{status_label(lang, s.status)}</span>
                     <span class="meta">{groups} " · " {fmt_time(s.opens_at)} " – " {fmt_time(s.closes_at)}</span>
-                    <span class="meta">{format!("{} {}", s.respondents.unwrap_or(0), pick(i18n, "antwoorden", "responses"))}</span>
-                    <span><A href=format!("/surveys/{}", s.id)>{pick(i18n, "Bekijken", "View")}</A></span>
+                    <span class="meta">{format!("{} {}", s.respondents.unwrap_or(0), i18n.pick("antwoorden", "responses"))}</span>
+                    <span><A href=format!("/surveys/{}", s.id)>{i18n.pick("Bekijken", "View")}</A></span>
                 }.into_any()
             }}
         </li>
@@ -369,7 +360,7 @@ pub fn SurveyEditor() -> impl IntoView {
     view! {
         <Show when=move || allowed.get() fallback=move || view! { <p>{move || i18n.t().loading}</p> }>
             {move || match existing.get() {
-                None => view! { <h1>{move || pick(i18n, "Vragenlijst", "Survey")}</h1><p>{move || i18n.t().loading}</p> }.into_any(),
+                None => view! { <h1>{move || i18n.pick("Vragenlijst", "Survey")}</h1><p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <h1>{move || i18n.t().not_found_title}</h1><p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(s)) => view! { <EditorForm existing=s/> }.into_any(),
             }}
@@ -571,7 +562,7 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
         let id2 = id.clone();
         view! {
             <div class="field" class:has-error=move || err(field.into()).is_some()>
-                <label for=id.clone()>{move || pick(i18n, label_nl, label_en)}</label>
+                <label for=id.clone()>{move || i18n.pick(label_nl, label_en)}</label>
                 {move || err(field.into()).map(|e| view! { <p class="error">{e}</p> })}
                 {if long {
                     view! { <textarea id=id2 rows="3" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea> }.into_any()
@@ -582,10 +573,10 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
         }
     };
     view! {
-        <h1>{move || if id.is_some() { pick(i18n, "Vragenlijst bewerken", "Edit survey") } else { pick(i18n, "Nieuwe vragenlijst", "New survey") }}</h1>
+        <h1>{move || if id.is_some() { i18n.pick("Vragenlijst bewerken", "Edit survey") } else { i18n.pick("Nieuwe vragenlijst", "New survey") }}</h1>
         <div id="error-summary" class="error-summary" tabindex="-1" role="alert"
             hidden=move || form.server_errors.with(Vec::is_empty) && form.general.with(Option::is_none)>
-            <h2>{move || pick(i18n, "Controleer deze punten", "Please check these")}</h2>
+            <h2>{move || i18n.pick("Controleer deze punten", "Please check these")}</h2>
             {move || form.general.get().map(|g| view! { <p>{g}</p> })}
             <ul>
                 {move || form.server_errors.get().into_iter().map(|e| {
@@ -595,7 +586,7 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </div>
-        {frozen.then(|| view! { <p class="guidance">{move || pick(i18n,
+        {frozen.then(|| view! { <p class="guidance">{move || i18n.pick(
             "Er zijn al antwoorden: de vragen liggen vast. Titel, uitleg en looptijd kun je nog wijzigen; maak een kopie voor andere vragen.",
             "Answers exist: the questions are frozen. You can still change title, introduction and period; copy the survey for other questions.")}</p> })}
         <form on:submit=save novalidate>
@@ -604,7 +595,7 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
             {text_field("intro_nl", "Uitleg (Nederlands)", "Introduction (Dutch)", intro_nl, true)}
             {text_field("intro_en", "Uitleg (Engels)", "Introduction (English)", intro_en, true)}
             <fieldset class="field" id=fid("groups") class:has-error=move || err("groups".into()).is_some()>
-                <legend>{move || pick(i18n, "Doelgroep", "Target group")}</legend>
+                <legend>{move || i18n.pick("Doelgroep", "Target group")}</legend>
                 {move || err("groups".into()).map(|e| view! { <p class="error">{e}</p> })}
                 <div class="choices">
                     <div class="choice"><input type="checkbox" id="g-student" prop:checked=move || students.get() on:change=move |ev| students.set(event_target_checked(&ev))/>
@@ -614,8 +605,8 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
                 </div>
             </fieldset>
             <fieldset class="field" id=fid("neighbourhood_ids")>
-                <legend>{move || pick(i18n, "Wijken", "Neighbourhoods")}</legend>
-                <p class="hint">{move || pick(i18n, "Niets aangevinkt: alle wijken.", "None ticked: every neighbourhood.")}</p>
+                <legend>{move || i18n.pick("Wijken", "Neighbourhoods")}</legend>
+                <p class="hint">{move || i18n.pick("Niets aangevinkt: alle wijken.", "None ticked: every neighbourhood.")}</p>
                 <div class="choices">
                     {move || neighbourhoods.get().map(|list| list.into_iter().map(|n| {
                         let nid = n.id;
@@ -634,27 +625,27 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
                 </div>
             </fieldset>
             <div class="field" class:has-error=move || err("opens_at".into()).is_some()>
-                <label for=fid("opens_at")>{move || pick(i18n, "Open vanaf", "Opens")}</label>
+                <label for=fid("opens_at")>{move || i18n.pick("Open vanaf", "Opens")}</label>
                 {move || err("opens_at".into()).map(|e| view! { <p class="error">{e}</p> })}
                 <input type="datetime-local" id=fid("opens_at") prop:value=move || opens.get() on:input=move |ev| opens.set(event_target_value(&ev))/>
             </div>
             <div class="field" class:has-error=move || err("closes_at".into()).is_some()>
-                <label for=fid("closes_at")>{move || pick(i18n, "Sluit op", "Closes")}</label>
+                <label for=fid("closes_at")>{move || i18n.pick("Sluit op", "Closes")}</label>
                 {move || err("closes_at".into()).map(|e| view! { <p class="error">{e}</p> })}
                 <input type="datetime-local" id=fid("closes_at") prop:value=move || closes.get() on:input=move |ev| closes.set(event_target_value(&ev))/>
             </div>
             <div class="field choice">
                 <input type="checkbox" id="anonymous" prop:checked=move || anonymous.get() on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
-                <label for="anonymous">{move || pick(i18n,
+                <label for="anonymous">{move || i18n.pick(
                     "Anoniem: antwoorden worden zonder account bewaard (alleen groep, wijk en dag).",
                     "Anonymous: answers are stored without the account (only group, neighbourhood and day).")}</label>
             </div>
             <div class="field" class:has-error=move || err("baseline_id".into()).is_some()>
-                <label for=fid("baseline_id")>{move || pick(i18n, "Vergelijk met (nulmeting)", "Compare with (baseline)")}</label>
-                <p class="hint">{move || pick(i18n, "Vragen met dezelfde sleutel worden voor en na vergeleken.", "Questions with the same key are compared before and after.")}</p>
+                <label for=fid("baseline_id")>{move || i18n.pick("Vergelijk met (nulmeting)", "Compare with (baseline)")}</label>
+                <p class="hint">{move || i18n.pick("Vragen met dezelfde sleutel worden voor en na vergeleken.", "Questions with the same key are compared before and after.")}</p>
                 {move || err("baseline_id".into()).map(|e| view! { <p class="error">{e}</p> })}
                 <select id=fid("baseline_id") on:change=move |ev| baseline.set(event_target_value(&ev))>
-                    <option value="" selected=move || baseline.get().is_empty()>{move || pick(i18n, "Geen", "None")}</option>
+                    <option value="" selected=move || baseline.get().is_empty()>{move || i18n.pick("Geen", "None")}</option>
                     {move || others.get().map(|list| list.into_iter().filter(|s| Some(s.id) != id).map(|s| {
                         let value = s.id.to_string();
                         let selected = value.clone();
@@ -664,11 +655,11 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
                 </select>
             </div>
 
-            <h2>{move || pick(i18n, "Vragen", "Questions")}</h2>
+            <h2>{move || i18n.pick("Vragen", "Questions")}</h2>
             {move || err("questions".into()).map(|e| view! { <p class="error" id=fid("questions")>{e}</p> })}
             <div class="field choice">
                 <input type="checkbox" id="preview" prop:checked=move || preview.get() on:change=move |ev| preview.set(event_target_checked(&ev))/>
-                <label for="preview">{move || pick(i18n, "Voorbeeld tonen zoals deelnemers het zien", "Show a preview as participants see it")}</label>
+                <label for="preview">{move || i18n.pick("Voorbeeld tonen zoals deelnemers het zien", "Show a preview as participants see it")}</label>
             </div>
             <ol class="questions">
                 <For each=move || questions.get() key=|q| q.uid let:q>
@@ -678,7 +669,7 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
             <Show when=move || !frozen>
                 <div class="card add-question">
                     <div class="field">
-                        <label for="new-kind">{move || pick(i18n, "Soort vraag", "Question type")}</label>
+                        <label for="new-kind">{move || i18n.pick("Soort vraag", "Question type")}</label>
                         <select id="new-kind" on:change=move |ev| {
                             if let Some(k) = QuestionKind::parse(&event_target_value(&ev)) { new_kind.set(k); }
                         }>
@@ -687,14 +678,14 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <button type="button" class="button" on:click=add>{move || pick(i18n, "Vraag toevoegen", "Add question")}</button>
+                    <button type="button" class="button" on:click=add>{move || i18n.pick("Vraag toevoegen", "Add question")}</button>
                 </div>
             </Show>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || form.pending.get()>
-                    {move || if form.pending.get() { pick(i18n, "Bezig met opslaan…", "Saving…") } else { pick(i18n, "Opslaan", "Save") }}
+                    {move || if form.pending.get() { i18n.pick("Bezig met opslaan…", "Saving…") } else { i18n.pick("Opslaan", "Save") }}
                 </button>
-                {id.map(|id| view! { <A href=format!("/surveys/{id}") attr:class="button">{move || pick(i18n, "Annuleren", "Cancel")}</A> })}
+                {id.map(|id| view! { <A href=format!("/surveys/{id}") attr:class="button">{move || i18n.pick("Annuleren", "Cancel")}</A> })}
             </div>
         </form>
     }
@@ -729,7 +720,7 @@ fn QuestionEditor(
                       kind: &'static str| {
         view! {
             <div class="field" class:has-error=move || err(f(name)).is_some()>
-                <label for=move || fid(&f(name))>{move || pick(i18n, label_nl, label_en)}</label>
+                <label for=move || fid(&f(name))>{move || i18n.pick(label_nl, label_en)}</label>
                 {move || err(f(name)).map(|e| view! { <p class="error">{e}</p> })}
                 <input type=kind id=move || fid(&f(name)) inputmode=if kind == "text" { "text" } else { "decimal" } disabled=frozen
                     prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
@@ -738,18 +729,18 @@ fn QuestionEditor(
     };
     view! {
         <li class="card question-editor">
-            <h3>{move || format!("{} {} · {}", pick(i18n, "Vraag", "Question"), index() + 1, kind_label(i18n.lang.get(), q.kind.get()))}</h3>
+            <h3>{move || format!("{} {} · {}", i18n.pick("Vraag", "Question"), index() + 1, kind_label(i18n.lang.get(), q.kind.get()))}</h3>
             {input("text_nl", "Vraag (Nederlands)", "Question (Dutch)", q.text_nl, "text")}
             {input("text_en", "Vraag (Engels)", "Question (English)", q.text_en, "text")}
             <div class="field choice">
                 <input type="checkbox" id=move || format!("req-{}", q.uid) disabled=frozen prop:checked=move || q.required.get()
                     on:change=move |ev| q.required.set(event_target_checked(&ev))/>
-                <label for=move || format!("req-{}", q.uid)>{move || pick(i18n, "Verplicht", "Required")}</label>
+                <label for=move || format!("req-{}", q.uid)>{move || i18n.pick("Verplicht", "Required")}</label>
             </div>
             {move || match q.kind.get() {
                 QuestionKind::SingleChoice | QuestionKind::MultipleChoice => view! {
                     <fieldset class="field" id=move || fid(&f("settings.options"))>
-                        <legend>{move || pick(i18n, "Antwoordopties", "Options")}</legend>
+                        <legend>{move || i18n.pick("Antwoordopties", "Options")}</legend>
                         {move || err(f("settings.options")).map(|e| view! { <p class="error">{e}</p> })}
                         <For each=move || q.options.get() key=|o| o.uid let:o>
                             {
@@ -757,12 +748,12 @@ fn QuestionEditor(
                                 let of = move |lang: &str| f(&format!("settings.options[{}].{lang}", pos()));
                                 view! {
                                     <div class="option-row">
-                                        <label class="visually-hidden" for=move || fid(&of("nl"))>{move || format!("{} {} (NL)", pick(i18n, "Optie", "Option"), pos() + 1)}</label>
+                                        <label class="visually-hidden" for=move || fid(&of("nl"))>{move || format!("{} {} (NL)", i18n.pick("Optie", "Option"), pos() + 1)}</label>
                                         <input type="text" id=move || fid(&of("nl")) placeholder="NL" disabled=frozen prop:value=move || o.nl.get() on:input=move |ev| o.nl.set(event_target_value(&ev))/>
-                                        <label class="visually-hidden" for=move || fid(&of("en"))>{move || format!("{} {} (EN)", pick(i18n, "Optie", "Option"), pos() + 1)}</label>
+                                        <label class="visually-hidden" for=move || fid(&of("en"))>{move || format!("{} {} (EN)", i18n.pick("Optie", "Option"), pos() + 1)}</label>
                                         <input type="text" id=move || fid(&of("en")) placeholder="EN" disabled=frozen prop:value=move || o.en.get() on:input=move |ev| o.en.set(event_target_value(&ev))/>
                                         <button type="button" class="button small" disabled=frozen
-                                            aria-label=move || format!("{} {}", pick(i18n, "Verwijder optie", "Remove option"), pos() + 1)
+                                            aria-label=move || format!("{} {}", i18n.pick("Verwijder optie", "Remove option"), pos() + 1)
                                             on:click=move |_| q.options.update(|os| os.retain(|x| x.uid != o.uid))>"×"</button>
                                     </div>
                                     {move || err(of("nl")).or_else(|| err(of("en"))).map(|e| view! { <p class="error">{e}</p> })}
@@ -771,7 +762,7 @@ fn QuestionEditor(
                         </For>
                         <button type="button" class="button small" disabled=frozen
                             on:click=move |_| q.options.update(|os| os.push(OptDraft::new(&ChoiceOption::default())))>
-                            {move || pick(i18n, "Optie toevoegen", "Add option")}
+                            {move || i18n.pick("Optie toevoegen", "Add option")}
                         </button>
                     </fieldset>
                     {(q.kind.get_untracked() == QuestionKind::MultipleChoice).then(|| view! {
@@ -781,7 +772,7 @@ fn QuestionEditor(
                 }.into_any(),
                 QuestionKind::Likert => view! {
                     <div class="field" class:has-error=move || err(f("settings.points")).is_some()>
-                        <label for=move || fid(&f("settings.points"))>{move || pick(i18n, "Aantal punten", "Points")}</label>
+                        <label for=move || fid(&f("settings.points"))>{move || i18n.pick("Aantal punten", "Points")}</label>
                         <select id=move || fid(&f("settings.points")) disabled=frozen on:change=move |ev| q.points.set(event_target_value(&ev).parse().unwrap_or(5))>
                             <option value="5" selected=move || q.points.get() == 5>"5"</option>
                             <option value="7" selected=move || q.points.get() == 7>"7"</option>
@@ -799,7 +790,7 @@ fn QuestionEditor(
                 }.into_any(),
             }}
             <Show when=move || preview.get()>
-                <div class="preview" aria-label=move || pick(i18n, "Voorbeeld", "Preview")>
+                <div class="preview" aria-label=move || i18n.pick("Voorbeeld", "Preview")>
                     {move || {
                         let mut dto = QuestionDto {
                             id: -(q.uid as i32),
@@ -819,10 +810,10 @@ fn QuestionEditor(
             <Show when=move || !frozen>
                 <div class="controls">
                     <button type="button" class="button small" disabled=move || index() == 0 on:click=move |_| move_by(-1)
-                        aria-label=move || format!("{} {} {}", pick(i18n, "Vraag", "Question"), index() + 1, pick(i18n, "omhoog", "up"))>"↑"</button>
+                        aria-label=move || format!("{} {} {}", i18n.pick("Vraag", "Question"), index() + 1, i18n.pick("omhoog", "up"))>"↑"</button>
                     <button type="button" class="button small" disabled=move || index() + 1 == count() on:click=move |_| move_by(1)
-                        aria-label=move || format!("{} {} {}", pick(i18n, "Vraag", "Question"), index() + 1, pick(i18n, "omlaag", "down"))>"↓"</button>
-                    <button type="button" class="button small danger" on:click=remove>{move || pick(i18n, "Verwijderen", "Remove")}</button>
+                        aria-label=move || format!("{} {} {}", i18n.pick("Vraag", "Question"), index() + 1, i18n.pick("omlaag", "down"))>"↓"</button>
+                    <button type="button" class="button small danger" on:click=remove>{move || i18n.pick("Verwijderen", "Remove")}</button>
                 </div>
             </Show>
         </li>
@@ -931,7 +922,7 @@ pub fn SurveyPage() -> impl IntoView {
     view! {
         <Show when=move || allowed.get() fallback=move || view! { <p>{move || i18n.t().loading}</p> }>
             {move || match survey.get() {
-                None => view! { <h1>{move || pick(i18n, "Vragenlijst", "Survey")}</h1><p>{move || i18n.t().loading}</p> }.into_any(),
+                None => view! { <h1>{move || i18n.pick("Vragenlijst", "Survey")}</h1><p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <h1>{move || i18n.t().not_found_title}</h1><p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(s)) => {
                     let lang = i18n.lang.get();
@@ -990,7 +981,7 @@ fn StaffView(s: SurveyDto, role: Option<Role>, version: RwSignal<u32>) -> impl I
                         NavigateOptions::default(),
                     ),
                     Ok(_) => {
-                        message.set(Some(pick(i18n, "Opgeslagen.", "Saved.").into()));
+                        message.set(Some(i18n.pick("Opgeslagen.", "Saved.").into()));
                         version.update(|v| *v += 1);
                     }
                     Err(e) => error.set(Some(e.message(i18n.t()))),
@@ -1007,27 +998,27 @@ fn StaffView(s: SurveyDto, role: Option<Role>, version: RwSignal<u32>) -> impl I
     let staff = is_staff(role);
     let status = s.status;
     view! {
-        {saved.then(|| view! { <p class="notice" role="status">{pick(i18n, "De vragenlijst is opgeslagen.", "The survey was saved.")}</p> })}
+        {saved.then(|| view! { <p class="notice" role="status">{i18n.pick("De vragenlijst is opgeslagen.", "The survey was saved.")}</p> })}
         {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
         {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
         <dl class="facts">
-            <dt>{pick(i18n, "Status", "Status")}</dt><dd data-testid="survey-status">{status_label(lang, s.status)}</dd>
-            <dt>{pick(i18n, "Doelgroep", "Target group")}</dt><dd>{groups}</dd>
-            <dt>{pick(i18n, "Looptijd", "Period")}</dt><dd>{fmt_time(s.opens_at)} " – " {fmt_time(s.closes_at)}</dd>
-            <dt>{pick(i18n, "Anoniem", "Anonymous")}</dt><dd>{if s.anonymous { pick(i18n, "ja", "yes") } else { pick(i18n, "nee", "no") }}</dd>
-            <dt>{pick(i18n, "Antwoorden", "Responses")}</dt><dd>{s.respondents.unwrap_or(0)}</dd>
+            <dt>{i18n.pick("Status", "Status")}</dt><dd data-testid="survey-status">{status_label(lang, s.status)}</dd>
+            <dt>{i18n.pick("Doelgroep", "Target group")}</dt><dd>{groups}</dd>
+            <dt>{i18n.pick("Looptijd", "Period")}</dt><dd>{fmt_time(s.opens_at)} " – " {fmt_time(s.closes_at)}</dd>
+            <dt>{i18n.pick("Anoniem", "Anonymous")}</dt><dd>{if s.anonymous { i18n.pick("ja", "yes") } else { i18n.pick("nee", "no") }}</dd>
+            <dt>{i18n.pick("Antwoorden", "Responses")}</dt><dd>{s.respondents.unwrap_or(0)}</dd>
         </dl>
         <div class="actions">
-            {(staff && status != SurveyStatus::Closed).then(|| view! { <A href=format!("/surveys/{id}/edit") attr:class="button">{pick(i18n, "Bewerken", "Edit")}</A> })}
-            {(staff && status == SurveyStatus::Draft).then(|| view! { <button type="button" class="button primary" on:click=act("publish")>{pick(i18n, "Publiceren", "Publish")}</button> })}
-            {(staff && status == SurveyStatus::Published).then(|| view! { <button type="button" class="button" on:click=act("close")>{pick(i18n, "Sluiten", "Close")}</button> })}
+            {(staff && status != SurveyStatus::Closed).then(|| view! { <A href=format!("/surveys/{id}/edit") attr:class="button">{i18n.pick("Bewerken", "Edit")}</A> })}
+            {(staff && status == SurveyStatus::Draft).then(|| view! { <button type="button" class="button primary" on:click=act("publish")>{i18n.pick("Publiceren", "Publish")}</button> })}
+            {(staff && status == SurveyStatus::Published).then(|| view! { <button type="button" class="button" on:click=act("close")>{i18n.pick("Sluiten", "Close")}</button> })}
             {staff.then(|| view! {
-                <button type="button" class="button" on:click=act("copy")>{pick(i18n, "Kopiëren", "Copy")}</button>
-                <button type="button" class="button" on:click=act("copy-follow-up")>{pick(i18n, "Vervolgmeting maken", "Make a follow-up")}</button>
+                <button type="button" class="button" on:click=act("copy")>{i18n.pick("Kopiëren", "Copy")}</button>
+                <button type="button" class="button" on:click=act("copy-follow-up")>{i18n.pick("Vervolgmeting maken", "Make a follow-up")}</button>
             })}
-            {(status != SurveyStatus::Draft).then(|| view! { <A href=format!("/surveys/{id}/results") attr:class="button">{pick(i18n, "Resultaten", "Results")}</A> })}
+            {(status != SurveyStatus::Draft).then(|| view! { <A href=format!("/surveys/{id}/results") attr:class="button">{i18n.pick("Resultaten", "Results")}</A> })}
         </div>
-        <h2>{pick(i18n, "Vragen", "Questions")}</h2>
+        <h2>{i18n.pick("Vragen", "Questions")}</h2>
         <ol class="questions">
             {s.questions.into_iter().map(|q| view! {
                 <li class="card"><QuestionView q=q answers=RwSignal::new(Vec::new()) error=Signal::derive(|| None) disabled=true/></li>
@@ -1121,42 +1112,42 @@ fn AnswerForm(s: SurveyDto) -> impl IntoView {
     let open = s.is_open;
     view! {
         <p class="meta">{move || if anonymous {
-            pick(i18n,
+            i18n.pick(
                 "Anoniem: je antwoorden worden zonder je naam of account bewaard. We houden alleen je groep, wijk en de dag bij, en tonen uitkomsten alleen voor groepen van minstens 5 mensen.",
                 "Anonymous: your answers are stored without your name or account. We keep only your group, neighbourhood and the day, and show results only for groups of at least 5 people.")
         } else {
-            pick(i18n,
+            i18n.pick(
                 "Je antwoorden worden bij je account bewaard; alleen coördinatoren van de gemeente zien ze. Anderen zien alleen totalen van minstens 5 mensen.",
                 "Your answers are stored with your account; only the municipality's coordinators see them. Others see only totals of at least 5 people.")
         }}</p>
         {if already {
-            view! { <p class="notice" role="status" data-testid="already">{move || pick(i18n, "Je hebt deze vragenlijst al ingevuld. Dank je wel!", "You have answered this survey already. Thank you!")}</p> }.into_any()
+            view! { <p class="notice" role="status" data-testid="already">{move || i18n.pick("Je hebt deze vragenlijst al ingevuld. Dank je wel!", "You have answered this survey already. Thank you!")}</p> }.into_any()
         } else if !open {
-            view! { <p class="notice" role="status">{move || pick(i18n, "Deze vragenlijst is niet (meer) open.", "This survey is not open (any more).")}</p> }.into_any()
+            view! { <p class="notice" role="status">{move || i18n.pick("Deze vragenlijst is niet (meer) open.", "This survey is not open (any more).")}</p> }.into_any()
         } else {
             view! {
                 <Show when=move || !done.get() fallback=move || view! {
                     <div class="notice" id="thanks" tabindex="-1" role="status">
-                        <h2>{move || pick(i18n, "Dank je wel!", "Thank you!")}</h2>
-                        <p>{move || pick(i18n, "Je antwoorden zijn ontvangen. Ze helpen de gemeente en politie om je wijk veiliger te maken.", "Your answers were received. They help the municipality and police make your neighbourhood safer.")}</p>
-                        <p><A href="/surveys">{move || pick(i18n, "Terug naar vragenlijsten", "Back to surveys")}</A></p>
+                        <h2>{move || i18n.pick("Dank je wel!", "Thank you!")}</h2>
+                        <p>{move || i18n.pick("Je antwoorden zijn ontvangen. Ze helpen de gemeente en politie om je wijk veiliger te maken.", "Your answers were received. They help the municipality and police make your neighbourhood safer.")}</p>
+                        <p><A href="/surveys">{move || i18n.pick("Terug naar vragenlijsten", "Back to surveys")}</A></p>
                     </div>
                 }>
                     <div class="progress">
-                        <label for="survey-progress">{move || format!("{} {} {} {}", progress(), pick(i18n, "van", "of"), total, pick(i18n, "vragen beantwoord", "questions answered"))}</label>
+                        <label for="survey-progress">{move || format!("{} {} {} {}", progress(), i18n.pick("van", "of"), total, i18n.pick("vragen beantwoord", "questions answered"))}</label>
                         <progress id="survey-progress" max=total value=progress></progress>
                     </div>
-                    <p class="meta">{move || pick(i18n, "Vragen met * zijn verplicht.", "Questions marked * are required.")}</p>
+                    <p class="meta">{move || i18n.pick("Vragen met * zijn verplicht.", "Questions marked * are required.")}</p>
                     <div id="answer-errors" class="error-summary" tabindex="-1" role="alert"
                         hidden=move || errors.with(Vec::is_empty) && general.with(Option::is_none)>
-                        <h2>{move || pick(i18n, "Controleer je antwoorden", "Please check your answers")}</h2>
+                        <h2>{move || i18n.pick("Controleer je antwoorden", "Please check your answers")}</h2>
                         {move || general.get().map(|g| view! { <p>{g}</p> })}
                         <ul>
                             {move || errors.get().into_iter().map(|e| {
                                 let lang = i18n.lang.get();
                                 let q = questions.with_value(|qs| qs.iter().find(|q| shared::surveys::answer_field(q.id) == e.field).cloned());
                                 let (href, text) = match q {
-                                    Some(q) => (format!("#q-{}", q.id), format!("{} {}: {}", pick(i18n, "Vraag", "Question"), q.position, answer_message(lang, &e, &q))),
+                                    Some(q) => (format!("#q-{}", q.id), format!("{} {}: {}", i18n.pick("Vraag", "Question"), q.position, answer_message(lang, &e, &q))),
                                     None => ("#survey-progress".to_string(), e.message.clone()),
                                 };
                                 view! { <li><a href=href>{text}</a></li> }
@@ -1177,7 +1168,7 @@ fn AnswerForm(s: SurveyDto) -> impl IntoView {
                         </ol>
                         <div class="actions">
                             <button type="submit" class="button primary" disabled=move || pending.get()>
-                                {move || if pending.get() { pick(i18n, "Bezig met versturen…", "Sending…") } else { pick(i18n, "Antwoorden versturen", "Send answers") }}
+                                {move || if pending.get() { i18n.pick("Bezig met versturen…", "Sending…") } else { i18n.pick("Antwoorden versturen", "Send answers") }}
                             </button>
                         </div>
                     </form>
@@ -1233,7 +1224,7 @@ fn QuestionView(
     let legend = view! {
         <legend>
             {move || format!("{}. {}", q.position, legend_text())}
-            {required.then(|| view! { <span aria-hidden="true">" *"</span><span class="visually-hidden">{move || pick(i18n, " (verplicht)", " (required)")}</span> })}
+            {required.then(|| view! { <span aria-hidden="true">" *"</span><span class="visually-hidden">{move || i18n.pick(" (verplicht)", " (required)")}</span> })}
         </legend>
         {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
     };
@@ -1374,12 +1365,12 @@ fn QuestionResultView(r: QuestionResult) -> impl IntoView {
     view! {
         <section class="card result">
             <h3>{title}</h3>
-            <p class="meta">{format!("{} {}", r.answered.map(|n| n.to_string()).unwrap_or_else(|| "< 5".into()), pick(i18n, "beantwoord", "answered"))}</p>
+            <p class="meta">{format!("{} {}", r.answered.map(|n| n.to_string()).unwrap_or_else(|| "< 5".into()), i18n.pick("beantwoord", "answered"))}</p>
             {has_options.then(|| view! {
                 {bar_chart(labels, percents)}
                 <table class="visually-hidden">
                     <caption>{caption}</caption>
-                    <thead><tr><th scope="col">{pick(i18n, "Antwoord", "Answer")}</th><th scope="col">{pick(i18n, "Aantal", "Count")}</th><th scope="col">{pick(i18n, "Aandeel", "Share")}</th></tr></thead>
+                    <thead><tr><th scope="col">{i18n.pick("Antwoord", "Answer")}</th><th scope="col">{i18n.pick("Aantal", "Count")}</th><th scope="col">{i18n.pick("Aandeel", "Share")}</th></tr></thead>
                     <tbody>
                         {r.options.iter().map(|o| view! {
                             <tr><th scope="row">{by_lang(lang, &o.label_nl, &o.label_en)}</th>
@@ -1391,22 +1382,22 @@ fn QuestionResultView(r: QuestionResult) -> impl IntoView {
             })}
             {r.stats.clone().map(|s| view! {
                 <dl class="stats">
-                    <dt>{pick(i18n, "Gemiddelde", "Mean")}</dt><dd>{fmt_num(s.mean)}</dd>
-                    <dt>{pick(i18n, "Mediaan", "Median")}</dt><dd>{fmt_num(s.median)}</dd>
-                    <dt>{pick(i18n, "Laagste – hoogste", "Lowest – highest")}</dt><dd>{format!("{} – {}", fmt_num(s.min), fmt_num(s.max))}</dd>
+                    <dt>{i18n.pick("Gemiddelde", "Mean")}</dt><dd>{fmt_num(s.mean)}</dd>
+                    <dt>{i18n.pick("Mediaan", "Median")}</dt><dd>{fmt_num(s.median)}</dd>
+                    <dt>{i18n.pick("Laagste – hoogste", "Lowest – highest")}</dt><dd>{format!("{} – {}", fmt_num(s.min), fmt_num(s.max))}</dd>
                 </dl>
             })}
             {r.change.clone().map(|c| view! {
                 <div class="change">
-                    <h4>{pick(i18n, "Voor en na", "Before and after")}</h4>
+                    <h4>{i18n.pick("Voor en na", "Before and after")}</h4>
                     {c.mean_difference.map(|d| view! {
-                        <p>{format!("{}: {} → {} ({}{})", pick(i18n, "Gemiddelde", "Mean"),
+                        <p>{format!("{}: {} → {} ({}{})", i18n.pick("Gemiddelde", "Mean"),
                             c.baseline_mean.map(fmt_num).unwrap_or_default(), c.mean.map(fmt_num).unwrap_or_default(),
                             if d > 0.0 { "+" } else { "" }, fmt_num(d))}</p>
                     })}
                     {(!c.options.is_empty()).then(|| view! {
                         <table>
-                            <thead><tr><th scope="col">{pick(i18n, "Antwoord", "Answer")}</th><th scope="col">{pick(i18n, "Voor", "Before")}</th><th scope="col">{pick(i18n, "Na", "After")}</th><th scope="col">{pick(i18n, "Verschil", "Change")}</th></tr></thead>
+                            <thead><tr><th scope="col">{i18n.pick("Antwoord", "Answer")}</th><th scope="col">{i18n.pick("Voor", "Before")}</th><th scope="col">{i18n.pick("Na", "After")}</th><th scope="col">{i18n.pick("Verschil", "Change")}</th></tr></thead>
                             <tbody>
                                 {c.options.iter().map(|o| view! {
                                     <tr><th scope="row">{by_lang(lang, &o.label_nl, &o.label_en)}</th>
@@ -1419,7 +1410,7 @@ fn QuestionResultView(r: QuestionResult) -> impl IntoView {
                 </div>
             })}
             {(!r.texts.is_empty()).then(|| view! {
-                <h4>{pick(i18n, "Open antwoorden", "Free-text answers")}</h4>
+                <h4>{i18n.pick("Open antwoorden", "Free-text answers")}</h4>
                 <ul class="texts">{r.texts.iter().map(|t| view! { <li class="pre">{t.clone()}</li> }).collect_view()}</ul>
             })}
         </section>
@@ -1474,37 +1465,37 @@ pub fn SurveyResultsPage() -> impl IntoView {
     view! {
         <Show when=move || allowed.get() fallback=move || view! { <p>{move || i18n.t().loading}</p> }>
             {move || match results.get() {
-                None => view! { <h1>{move || pick(i18n, "Resultaten", "Results")}</h1><p>{move || i18n.t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <h1>{move || pick(i18n, "Resultaten", "Results")}</h1><p class="error">{e.message(i18n.t())}</p> }.into_any(),
+                None => view! { <h1>{move || i18n.pick("Resultaten", "Results")}</h1><p>{move || i18n.t().loading}</p> }.into_any(),
+                Some(Err(e)) => view! { <h1>{move || i18n.pick("Resultaten", "Results")}</h1><p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(r)) => {
                     let lang = i18n.lang.get();
                     let rate = r.response_rate.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "–".into());
                     let survey_id = r.survey_id;
                     let question_titles: Vec<(i32, String, QuestionKind)> = r.questions.iter().map(|q| (q.question_id, by_lang(lang, &q.text_nl, &q.text_en), q.kind)).collect();
                     view! {
-                        <h1>{format!("{}: {}", pick(i18n, "Resultaten", "Results"), by_lang(lang, &r.title_nl, &r.title_en))}</h1>
+                        <h1>{format!("{}: {}", i18n.pick("Resultaten", "Results"), by_lang(lang, &r.title_nl, &r.title_en))}</h1>
                         <dl class="facts">
-                            <dt>{pick(i18n, "Status", "Status")}</dt><dd>{status_label(lang, r.status)}</dd>
-                            <dt>{pick(i18n, "Antwoorden", "Responses")}</dt><dd data-testid="respondents">{r.respondents}</dd>
-                            <dt>{pick(i18n, "Doelgroep (nu)", "Audience (now)")}</dt><dd>{r.eligible}</dd>
-                            <dt>{pick(i18n, "Respons", "Response rate")}</dt><dd>{rate}</dd>
+                            <dt>{i18n.pick("Status", "Status")}</dt><dd>{status_label(lang, r.status)}</dd>
+                            <dt>{i18n.pick("Antwoorden", "Responses")}</dt><dd data-testid="respondents">{r.respondents}</dd>
+                            <dt>{i18n.pick("Doelgroep (nu)", "Audience (now)")}</dt><dd>{r.eligible}</dd>
+                            <dt>{i18n.pick("Respons", "Response rate")}</dt><dd>{rate}</dd>
                             {r.baseline.clone().map(|b| view! {
-                                <dt>{pick(i18n, "Nulmeting", "Baseline")}</dt>
-                                <dd><A href=format!("/surveys/{}/results", b.id)>{by_lang(lang, &b.title_nl, &b.title_en)}</A>{format!(" ({} {})", b.respondents, pick(i18n, "antwoorden", "responses"))}</dd>
+                                <dt>{i18n.pick("Nulmeting", "Baseline")}</dt>
+                                <dd><A href=format!("/surveys/{}/results", b.id)>{by_lang(lang, &b.title_nl, &b.title_en)}</A>{format!(" ({} {})", b.respondents, i18n.pick("antwoorden", "responses"))}</dd>
                             })}
                         </dl>
                         <div class="actions">
-                            {is_staff(role()).then(|| view! { <button type="button" class="button" on:click=download>{pick(i18n, "Download CSV", "Download CSV")}</button> })}
-                            <A href=format!("/surveys/{survey_id}") attr:class="button">{pick(i18n, "Vragenlijst", "Survey")}</A>
+                            {is_staff(role()).then(|| view! { <button type="button" class="button" on:click=download>{i18n.pick("Download CSV", "Download CSV")}</button> })}
+                            <A href=format!("/surveys/{survey_id}") attr:class="button">{i18n.pick("Vragenlijst", "Survey")}</A>
                         </div>
-                        {move || download_failed.get().then(|| view! { <p class="error" role="alert">{pick(i18n, "Downloaden lukte niet. Probeer het opnieuw.", "The download failed. Please try again.")}</p> })}
-                        {r.suppressed.then(|| view! { <p class="notice">{pick(i18n, "Minder dan 5 antwoorden: uitkomsten worden nog niet getoond.", "Fewer than 5 responses: results are not shown yet.")}</p> })}
+                        {move || download_failed.get().then(|| view! { <p class="error" role="alert">{i18n.pick("Downloaden lukte niet. Probeer het opnieuw.", "The download failed. Please try again.")}</p> })}
+                        {r.suppressed.then(|| view! { <p class="notice">{i18n.pick("Minder dan 5 antwoorden: uitkomsten worden nog niet getoond.", "Fewer than 5 responses: results are not shown yet.")}</p> })}
                         {r.questions.into_iter().map(|q| view! { <QuestionResultView r=q/> }).collect_view()}
                         {(!r.breakdowns.is_empty()).then(|| view! {
-                            <h2>{pick(i18n, "Per groep en wijk", "By group and neighbourhood")}</h2>
-                            <p class="meta">{pick(i18n, "Groepen met minder dan 5 antwoorden worden niet getoond (< 5).", "Groups with fewer than 5 responses are not shown (< 5).")}</p>
+                            <h2>{i18n.pick("Per groep en wijk", "By group and neighbourhood")}</h2>
+                            <p class="meta">{i18n.pick("Groepen met minder dan 5 antwoorden worden niet getoond (< 5).", "Groups with fewer than 5 responses are not shown (< 5).")}</p>
                             {r.breakdowns.into_iter().map(|b| {
-                                let dim = if b.dimension == "group" { pick(i18n, "Groep", "Group") } else { pick(i18n, "Wijk", "Neighbourhood") };
+                                let dim = if b.dimension == "group" { i18n.pick("Groep", "Group") } else { i18n.pick("Wijk", "Neighbourhood") };
                                 let means: Vec<(i32, String)> = question_titles.iter().filter(|(_, _, k)| matches!(k, QuestionKind::Likert | QuestionKind::Number)).map(|(id, t, _)| (*id, t.clone())).collect();
                                 let header = means.clone();
                                 view! {
@@ -1513,15 +1504,15 @@ pub fn SurveyResultsPage() -> impl IntoView {
                                             <caption>{dim}</caption>
                                             <thead><tr>
                                                 <th scope="col">{dim}</th>
-                                                <th scope="col">{pick(i18n, "Antwoorden", "Responses")}</th>
-                                                {header.into_iter().map(|(_, t)| view! { <th scope="col">{format!("{} {}", pick(i18n, "Gem.", "Mean"), t)}</th> }).collect_view()}
+                                                <th scope="col">{i18n.pick("Antwoorden", "Responses")}</th>
+                                                {header.into_iter().map(|(_, t)| view! { <th scope="col">{format!("{} {}", i18n.pick("Gem.", "Mean"), t)}</th> }).collect_view()}
                                             </tr></thead>
                                             <tbody>
                                                 {b.cells.into_iter().map(|c| {
                                                     let label = match c.key.as_str() {
                                                         "student" => group_name(lang, Group::Student).to_owned(),
                                                         "resident" => group_name(lang, Group::Resident).to_owned(),
-                                                        "unknown" => pick(i18n, "onbekend", "unknown").to_owned(),
+                                                        "unknown" => i18n.pick("onbekend", "unknown").to_owned(),
                                                         _ => c.label.clone(),
                                                     };
                                                     let cells = means.iter().map(|(qid, _)| {
