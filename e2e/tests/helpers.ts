@@ -13,11 +13,12 @@ export function uniqueEmail(prefix: string): string {
 /** Creates an account through the API (no browser), returns its id. */
 export async function signupViaApi(
   request: APIRequestContext, email: string, name: string, group: 'student' | 'resident' = 'student',
+  neighbourhoodId = 1,
 ): Promise<number> {
   const res = await request.post('/api/auth/signup', {
     data: {
       email, password: PASSWORD, display_name: name, group,
-      neighbourhood_id: 1, accepted_privacy_version: '2026-11',
+      neighbourhood_id: neighbourhoodId, accepted_privacy_version: '2026-11',
     },
   });
   expect(res.status()).toBe(201);
@@ -58,3 +59,17 @@ export const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** An access token for an account, through the API. */
+export async function tokenFor(request: APIRequestContext, email: string, password: string): Promise<string> {
+  const res = await request.post('/api/auth/login', { data: { email, password } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).access_token;
+}
+
+/** A local time `minutes` from now as a datetime-local value. */
+export function localInput(minutes: number): string {
+  const d = new Date(Date.now() + minutes * 60_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -425,22 +425,31 @@ pub fn MeetingPage() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<String>);
     let reload = move || version.update(|v| *v += 1);
-    let post =
-        move |method: Method, path: String, body: Option<serde_json::Value>, ok: &'static str| {
-            spawn_local(async move {
-                failure.set(None);
-                match session
-                    .call::<_, serde_json::Value>(method, &path, body.as_ref())
-                    .await
-                {
-                    Ok(_) => {
-                        message.set(Some(ok.to_owned()));
-                        reload();
-                    }
-                    Err(e) => failure.set(Some(error_text(i18n, &e))),
+    let post = move |method: Method,
+                     path: String,
+                     body: Option<serde_json::Value>,
+                     ok: (&'static str, &'static str)| {
+        spawn_local(async move {
+            failure.set(None);
+            match session
+                .call::<_, serde_json::Value>(method, &path, body.as_ref())
+                .await
+            {
+                Ok(_) => {
+                    message.set(Some(
+                        if i18n.lang.get_untracked() == Language::Nl {
+                            ok.0
+                        } else {
+                            ok.1
+                        }
+                        .to_owned(),
+                    ));
+                    reload();
                 }
-            });
-        };
+                Err(e) => failure.set(Some(error_text(i18n, &e))),
+            }
+        });
+    };
     view! {
         <Show when=move || allowed.get() fallback=move || view! { <p>{move || i18n.t().loading}</p> }>
             {move || match data.get() {
@@ -470,10 +479,10 @@ pub fn MeetingPage() -> impl IntoView {
                                 let going = m.my_rsvp;
                                 view! {
                                     <button type="button" class="button" class:primary=going == Some(true) aria-pressed=(going == Some(true)).to_string()
-                                        on:click=move |_| post(Method::PUT, format!("/api/meetings/{mid}/rsvp"), serde_json::to_value(RsvpRequest { going: true }).ok(), "Aanmelding opgeslagen / RSVP saved")>
+                                        on:click=move |_| post(Method::PUT, format!("/api/meetings/{mid}/rsvp"), serde_json::to_value(RsvpRequest { going: true }).ok(), ("Aanmelding opgeslagen", "RSVP saved"))>
                                         {i18n.pick("Ik kom", "I'm going")}</button>
                                     <button type="button" class="button" class:primary=going == Some(false) aria-pressed=(going == Some(false)).to_string()
-                                        on:click=move |_| post(Method::PUT, format!("/api/meetings/{mid}/rsvp"), serde_json::to_value(RsvpRequest { going: false }).ok(), "Afmelding opgeslagen / Saved")>
+                                        on:click=move |_| post(Method::PUT, format!("/api/meetings/{mid}/rsvp"), serde_json::to_value(RsvpRequest { going: false }).ok(), ("Afmelding opgeslagen", "Saved"))>
                                         {i18n.pick("Ik kom niet", "Not going")}</button>
                                 }
                             })}
@@ -607,7 +616,7 @@ fn TopicCard(
     t: TopicDto,
     is_staff: bool,
     open_topics: Vec<(i32, String)>,
-    post: impl Fn(Method, String, Option<serde_json::Value>, &'static str)
+    post: impl Fn(Method, String, Option<serde_json::Value>, (&'static str, &'static str))
         + Copy
         + Send
         + Sync
@@ -634,11 +643,11 @@ fn TopicCard(
             {t.public_reason.clone().map(|r| view! { <p class="note"><strong>{i18n.pick("Reden: ", "Reason: ")}</strong>{r}</p> })}
             {(can_support && !t.mine).then(|| if supported {
                 view! { <button type="button" class="button small" aria-pressed="true"
-                    on:click=move |_| post(Method::DELETE, format!("/api/topics/{tid}/support"), None, "Steun ingetrokken / Support withdrawn")>
+                    on:click=move |_| post(Method::DELETE, format!("/api/topics/{tid}/support"), None, ("Steun ingetrokken", "Support withdrawn"))>
                     {i18n.pick("Steun intrekken", "Withdraw support")}</button> }.into_any()
             } else {
                 view! { <button type="button" class="button small primary" aria-pressed="false"
-                    on:click=move |_| post(Method::POST, format!("/api/topics/{tid}/support"), None, "Bedankt voor je steun / Thanks for your support")>
+                    on:click=move |_| post(Method::POST, format!("/api/topics/{tid}/support"), None, ("Bedankt voor je steun", "Thanks for your support"))>
                     {i18n.pick("Steunen", "Support")}</button> }.into_any()
             })}
             {(!t.actions.is_empty()).then(|| view! { <ActionsList actions=t.actions.clone()/> })}
@@ -670,7 +679,7 @@ fn ActionsList(actions: Vec<ActionDto>) -> impl IntoView {
 fn TopicAdmin(
     t: TopicDto,
     open_topics: Vec<(i32, String)>,
-    post: impl Fn(Method, String, Option<serde_json::Value>, &'static str)
+    post: impl Fn(Method, String, Option<serde_json::Value>, (&'static str, &'static str))
         + Copy
         + Send
         + Sync
@@ -717,7 +726,7 @@ fn TopicAdmin(
             Method::POST,
             format!("/api/topics/{tid}/transitions"),
             serde_json::to_value(body).ok(),
-            "Status gewijzigd / Status changed",
+            ("Status gewijzigd", "Status changed"),
         );
     };
     let add_action = move |ev: leptos::ev::SubmitEvent| {
@@ -737,7 +746,7 @@ fn TopicAdmin(
             Method::POST,
             format!("/api/topics/{tid}/actions"),
             serde_json::to_value(body).ok(),
-            "Actie toegevoegd / Action added",
+            ("Actie toegevoegd", "Action added"),
         );
     };
     view! {
