@@ -834,6 +834,33 @@ fn MeetingAdmin(m: MeetingDto, reload: Callback<()>) -> impl IntoView {
         });
     };
     let held = matches!(m.status, MeetingStatus::Held | MeetingStatus::Evaluated);
+    let evaluation = RwSignal::new(
+        m.evaluation_survey_id
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    );
+    let surveys = LocalResource::new(move || async move {
+        session
+            .call::<(), shared::surveys::SurveyList>(Method::GET, "/api/surveys?per_page=100", None)
+            .await
+            .map(|l| l.items)
+            .unwrap_or_default()
+    });
+    let save_evaluation = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(survey) = evaluation.get_untracked().parse::<i32>() else {
+            return;
+        };
+        let body = MeetingUpdate {
+            evaluation_survey_id: Some(survey),
+            ..Default::default()
+        };
+        call(
+            Method::PATCH,
+            format!("/api/meetings/{id}"),
+            serde_json::to_value(body).unwrap_or_default(),
+        );
+    };
     let save_minutes = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = MeetingUpdate {
@@ -892,6 +919,21 @@ fn MeetingAdmin(m: MeetingDto, reload: Callback<()>) -> impl IntoView {
                         <textarea id="minutes" rows="5" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev))></textarea>
                     </div>
                     <button type="submit" class="button small">{move || i18n.pick("Verslag opslaan", "Save minutes")}</button>
+                </form>
+                <form on:submit=save_evaluation>
+                    <div class="field">
+                        <label for="evaluation">{move || i18n.pick("Evaluatie-vragenlijst", "Evaluation survey")}</label>
+                        <p class="hint">{move || i18n.pick("Maak eerst een vragenlijst voor de bewoners van deze wijk.", "First build a survey for this neighbourhood's residents.")}</p>
+                        <select id="evaluation" on:change=move |ev| evaluation.set(event_target_value(&ev))>
+                            <option value="">"–"</option>
+                            {move || surveys.get().map(|l| l.into_iter().map(|s| {
+                                let v = s.id.to_string();
+                                let sel = v.clone();
+                                view! { <option value=v selected=move || evaluation.get() == sel>{by_lang(i18n.lang.get(), &s.title_nl, &s.title_en)}</option> }
+                            }).collect_view())}
+                        </select>
+                    </div>
+                    <button type="submit" class="button small">{move || i18n.pick("Koppelen", "Attach")}</button>
                 </form>
             })}
             <h3>{move || i18n.pick("Onderwerpen uit meldingen (90 dagen)", "Topics from reports (90 days)")}</h3>
