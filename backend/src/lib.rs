@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod openapi;
+pub mod privacy;
 pub mod ratelimit;
 pub mod startup;
 pub mod storage;

@@ -167,3 +167,16 @@ pub fn status_changed(
         ),
     }
 }
+
+pub fn inactive_warning(lang: Language, public_url: &str) -> (String, String) {
+    match lang {
+        Language::Nl => (
+            "Je Wijkveilig-account wordt binnenkort verwijderd".into(),
+            format!("Hallo,\n\nJe hebt al twee jaar niet ingelogd bij Wijkveilig. Over 30 dagen verwijderen we je account; je meldingen blijven zonder je naam bewaard voor de statistiek.\n\nWil je je account houden? Log dan in: {public_url}/login\n\nWijkveilig"),
+        ),
+        Language::En => (
+            "Your Wijkveilig account will be deleted soon".into(),
+            format!("Hello,\n\nYou have not logged in to Wijkveilig for two years. In 30 days we delete your account; your reports stay without your name for statistics.\n\nWant to keep your account? Log in: {public_url}/login\n\nWijkveilig"),
+        ),
+    }
+}

@@ -37,6 +37,12 @@ enum Command {
     },
     /// Print the OpenAPI description.
     Openapi,
+    /// Apply the retention periods now (the server also does this daily).
+    Purge {
+        /// Print what would be removed, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -58,6 +64,10 @@ fn main() -> anyhow::Result<()> {
             println!("{} migration(s) applied", applied.len());
             Ok(())
         }
+        Command::Purge { dry_run } => {
+            let config = load_config()?;
+            purge(&config, dry_run)
+        }
         Command::CreateAdmin {
             email,
             name,
@@ -68,6 +78,41 @@ fn main() -> anyhow::Result<()> {
             create_admin(&config, &email, &name, generate_password, if_no_admin)
         }
     }
+}
+
+fn purge(config: &Config, dry_run: bool) -> anyhow::Result<()> {
+    use backend::privacy::PurgeOutcome;
+    let mut conn = db::establish(config.database_url.expose(), config.database_kind)
+        .context("cannot connect to the database")?;
+    db::run_migrations(&mut conn)?;
+    let photos = backend::storage::DirStore::new(config.data_dir.join("photos"))?;
+    let steps = 7;
+    let mut step = 0;
+    let mut progress = |what: &str, n: usize| {
+        step += 1;
+        let done = "#".repeat(step * 20 / steps);
+        println!("[{done:<20}] {step}/{steps} {what}: {n}");
+    };
+    if dry_run {
+        println!("Dry run: nothing is changed.");
+    }
+    match backend::privacy::purge(&mut conn, &photos, now(), dry_run, &mut progress)? {
+        PurgeOutcome::Busy => println!("Another purge is running; try again later."),
+        PurgeOutcome::Done { warn, .. } => {
+            if !warn.is_empty() {
+                let mailer = backend::mail::Mailer::new(config)?;
+                let pool = db::build_pool(config)?;
+                actix_web::rt::System::new().block_on(backend::privacy::send_warnings(
+                    &mailer,
+                    &pool,
+                    &config.public_url,
+                    warn,
+                ))?;
+            }
+            println!("{}", if dry_run { "Nothing changed." } else { "Done." });
+        }
+    }
+    Ok(())
 }
 
 fn load_config() -> anyhow::Result<Config> {

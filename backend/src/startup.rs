@@ -62,6 +62,7 @@ impl Application {
             pool,
             config: Arc::new(config),
         });
+        crate::privacy::spawn_daily(state.clone());
         let assets = web::Data::new(WebAssets::load(&state.config.static_dir));
         let csp = assets.content_security_policy();
         let port = listener.local_addr()?.port();

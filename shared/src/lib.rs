@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod meetings;
 pub mod neighbourhoods;
+pub mod privacy;
 pub mod reports;
 pub mod surveys;
 pub mod users;

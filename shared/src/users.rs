@@ -98,6 +98,9 @@ pub struct UserDto {
     pub verified_student: bool,
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
+    /// The privacy statement version this user last accepted. When it is not
+    /// [`crate::PRIVACY_VERSION`], the client asks for consent again.
+    pub privacy_version: Option<String>,
 }
 
 /// `PATCH /api/me`: only the fields present change.

@@ -116,9 +116,11 @@ pub async fn update(
             "You cannot take away your own admin role or deactivate yourself; ask another admin.",
         ));
     }
+    let admin_id = auth.id();
     let user = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
+            let before = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
             let user = users::admin_update(
                 conn,
                 id,
@@ -130,6 +132,19 @@ pub async fn update(
             )?;
             if body.active == Some(false) {
                 tokens::revoke_user(conn, id, None, at)?;
+            }
+            if let Some(role) = body.role.filter(|r| r.as_str() != before.role) {
+                crate::privacy::audit(
+                    conn,
+                    crate::privacy::AuditEntry {
+                        actor_id: Some(admin_id),
+                        actor_role: "admin",
+                        action: "role_changed",
+                        subject: Some(("user", id)),
+                        detail: Some(format!("{} -> {}", before.role, role.as_str())),
+                    },
+                    at,
+                )?;
             }
             Ok::<_, ApiError>(user)
         })

@@ -140,6 +140,7 @@ pub async fn signup(
                     updated_at: at,
                 },
             )?;
+            crate::privacy::record_consent(conn, user.id, shared::PRIVACY_VERSION, at)?;
             let verify = create_email_token(
                 conn,
                 user.id,

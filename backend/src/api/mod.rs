@@ -11,6 +11,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod open311;
 pub mod photos;
+pub mod privacy;
 pub mod reports;
 pub mod surveys;
 
@@ -35,7 +36,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/me")
                 .route(get().to(me::get_me))
-                .route(patch().to(me::update_me)),
+                .route(patch().to(me::update_me))
+                .route(web::delete().to(privacy::delete_me)),
+        )
+        .service(resource("/me/export").route(get().to(privacy::export_me)))
+        .service(resource("/me/consent").route(post().to(privacy::consent)))
+        .service(resource("/admin/audit").route(get().to(privacy::audit_log_list)))
+        .service(
+            resource("/admin/retention")
+                .route(get().to(privacy::retention))
+                .route(web::put().to(privacy::set_retention)),
         )
         .service(resource("/me/password").route(post().to(me::change_password)))
         .service(resource("/me/verification-email").route(post().to(me::resend_verification)))

@@ -175,7 +175,11 @@ fn to_dto(
 }
 
 /// The full view of one report for `auth`, or 404 when they may not see it.
-fn load_detail(conn: &mut DbConnection, auth: &AuthUser, id: i32) -> ApiResult<ReportDto> {
+pub(crate) fn load_detail(
+    conn: &mut DbConnection,
+    auth: &AuthUser,
+    id: i32,
+) -> ApiResult<ReportDto> {
     let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let viewer = viewer_of(auth, &report).ok_or(ApiError::NotFound)?;
     let events = q::events(conn, id)?;
@@ -189,14 +193,28 @@ fn load_detail(conn: &mut DbConnection, auth: &AuthUser, id: i32) -> ApiResult<R
         .map(|(_, c)| c)
         .unwrap_or_default();
     let lang = Language::parse(&auth.user.language).unwrap_or_default();
-    Ok(to_dto(
+    let dto = to_dto(
         &report,
         code,
         viewer,
         lang,
         now(),
         Some((&events, reporter.as_ref(), photos)),
-    ))
+    );
+    if viewer != Viewer::Reporter && dto.reporter.is_some() {
+        crate::privacy::audit(
+            conn,
+            crate::privacy::AuditEntry {
+                actor_id: Some(auth.id()),
+                actor_role: auth.role().as_str(),
+                action: "reporter_identity_viewed",
+                subject: Some(("report", id)),
+                detail: None,
+            },
+            now(),
+        )?;
+    }
+    Ok(dto)
 }
 
 #[utoipa::path(post, path = "/api/reports", tag = "reports", security(("bearer" = [])),

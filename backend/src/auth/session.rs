@@ -19,7 +19,9 @@ const COOKIE_PATH: &str = "/api/auth";
 /// that a refresh is worth trying, so anonymous visits make no failing call.
 pub const MARKER_COOKIE: &str = "wv_session";
 
-/// Stores a new refresh token in `family` and returns the token itself.
+/// Stores a new refresh token in `family` and returns the token itself. A new
+/// token means the person is active (login, sign-up or session refresh), which
+/// the inactive-account retention rule counts from.
 pub fn issue_refresh(
     conn: &mut DbConnection,
     config: &Config,
@@ -40,6 +42,7 @@ pub fn issue_refresh(
             expires_at: created_at + ttl,
         },
     )?;
+    crate::privacy::touch(conn, user_id, created_at)?;
     Ok(token)
 }
 

@@ -44,6 +44,7 @@ impl User {
             verified_student: self.student_verified_at.is_some(),
             active: self.active,
             created_at: self.created_at,
+            privacy_version: self.privacy_version.clone(),
         }
     }
 }

@@ -24,6 +24,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        actor_id -> Nullable<Integer>,
+        actor_role -> Text,
+        action -> Text,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<Integer>,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Integer,
+        user_id -> Integer,
+        privacy_version -> Text,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     email_tokens (id) {
         id -> Integer,
         user_id -> Integer,
@@ -204,6 +226,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    retention_settings (kind) {
+        kind -> Text,
+        days -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     survey_answers (id) {
         id -> Integer,
         response_id -> Integer,
@@ -314,6 +344,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_activity (user_id) {
+        user_id -> Integer,
+        last_seen_at -> Timestamp,
+        warned_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Integer,
         email -> Text,
@@ -337,6 +375,8 @@ diesel::table! {
 diesel::joinable!(action_updates -> follow_up_actions (action_id));
 diesel::joinable!(action_updates -> users (actor_id));
 diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(follow_up_actions -> topics (topic_id));
 diesel::joinable!(follow_up_actions -> users (created_by));
@@ -371,11 +411,14 @@ diesel::joinable!(topic_supports -> topics (topic_id));
 diesel::joinable!(topic_supports -> users (user_id));
 diesel::joinable!(topics -> meetings (meeting_id));
 diesel::joinable!(topics -> users (proposer_id));
+diesel::joinable!(user_activity -> users (user_id));
 diesel::joinable!(users -> neighbourhoods (neighbourhood_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     action_updates,
     api_keys,
+    audit_log,
+    consents,
     email_tokens,
     follow_up_actions,
     meeting_rsvps,
@@ -389,6 +432,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     report_photos,
     reports,
+    retention_settings,
     survey_answers,
     survey_neighbourhoods,
     survey_questions,
@@ -398,5 +442,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     topic_reports,
     topic_supports,
     topics,
+    user_activity,
     users,
 );

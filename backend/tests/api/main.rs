@@ -8,6 +8,7 @@ mod mail;
 mod me;
 mod meetings;
 mod open311;
+mod privacy;
 mod reports;
 mod schema;
 mod surveys;

@@ -1,0 +1,128 @@
+//! Your own data (export, erasure, consent), the audit log and retention.
+
+use serde::{Deserialize, Serialize};
+
+use crate::meetings::TopicStatus;
+use crate::reports::{NotificationDto, ReportDto};
+use crate::users::UserDto;
+
+/// `DELETE /api/me`: the password again, so a left-open session cannot erase an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    pub password: String,
+}
+
+/// `POST /api/me/consent`: accepting the current privacy statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    pub privacy_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsentDto {
+    pub privacy_version: String,
+    pub accepted_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedResponse {
+    pub survey_id: i32,
+    pub survey_title: String,
+    pub submitted_at: chrono::NaiveDateTime,
+    pub answers: Vec<ExportedAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedTopic {
+    pub id: i32,
+    pub meeting_id: i32,
+    pub title: String,
+    pub description: String,
+    pub status: TopicStatus,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedSupport {
+    pub topic_id: i32,
+    pub topic_title: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedRsvp {
+    pub meeting_id: i32,
+    pub meeting_title: String,
+    pub going: bool,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// `GET /api/me/export`: everything the platform holds about me.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DataExport {
+    pub exported_at: chrono::NaiveDateTime,
+    pub account: UserDto,
+    pub consents: Vec<ConsentDto>,
+    /// My reports with their public history and photos' metadata.
+    pub reports: Vec<ReportDto>,
+    /// My answers to surveys that were not anonymous (anonymous ones hold no link to me).
+    pub survey_responses: Vec<ExportedResponse>,
+    pub topics: Vec<ExportedTopic>,
+    pub supports: Vec<ExportedSupport>,
+    pub rsvps: Vec<ExportedRsvp>,
+    pub notifications: Vec<NotificationDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntryDto {
+    pub id: i32,
+    pub at: chrono::NaiveDateTime,
+    /// `null` for the system and for erased accounts.
+    pub actor_id: Option<i32>,
+    pub actor_role: String,
+    /// `reporter_identity_viewed`, `role_changed`, `data_exported`, `account_erased`, `purge`.
+    pub action: String,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<i32>,
+    /// Counts and codes, never contents.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntryDto>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One retention period. Kinds: `resolved_report_reporter`,
+/// `closed_report_reporter`, `report_photos`, `inactive_account`,
+/// `inactive_account_grace`, `outbox`, `audit_log`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSetting {
+    pub kind: String,
+    /// 1 to 36500 days.
+    pub days: i32,
+}
