@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{move || i18n.t().skip_link}</a>
             <Header/>
+            <ConsentBanner/>
             <FocusOnNavigate/>
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=pages::privacy::Privacy/>
                     <Route path=path!("/neighbourhoods") view=pages::neighbourhoods::Neighbourhoods/>
                     <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers/>
+                    <Route path=path!("/admin/privacy") view=pages::admin_privacy::AdminPrivacy/>
                     <Route path=path!("/admin/categories") view=pages::admin_categories::AdminCategories/>
                     <Route path=path!("/reports/new") view=pages::reports::NewReport/>
                     <Route path=path!("/reports/:id") view=pages::reports::ReportDetail/>
@@ -152,6 +154,7 @@ fn Header() -> impl IntoView {
                     </Show>
                     <Show when=move || has(&[Role::Admin])>
                         <li><A href="/admin/users">{move || i18n.t().nav_users}</A></li>
+                        <li><A href="/admin/privacy">{move || i18n.pick("Privacy", "Privacy")}</A></li>
                         <li><A href="/admin/categories">{move || if i18n.lang.get() == Language::Nl { "Categorieën" } else { "Categories" }}</A></li>
                     </Show>
                     <Show when=move || session.ready.get() && role().is_none()>
@@ -166,5 +169,45 @@ fn Header() -> impl IntoView {
                 })}
             </nav>
         </header>
+    }
+}
+
+/// Shown after login when the privacy statement changed since the user last
+/// accepted it: read it, then accept (or log out from the profile page).
+#[component]
+fn ConsentBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let needed = move || {
+        session.user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.privacy_version.as_deref() != Some(shared::PRIVACY_VERSION))
+        })
+    };
+    let accept = move |_| {
+        spawn_local(async move {
+            let body = shared::privacy::ConsentRequest {
+                privacy_version: shared::PRIVACY_VERSION.to_owned(),
+            };
+            if let Ok(user) = session
+                .call::<_, UserDto>(Method::POST, "/api/me/consent", Some(&body))
+                .await
+            {
+                session.user.set(Some(user));
+            }
+        });
+    };
+    view! {
+        <Show when=needed>
+            <section class="guidance consent" role="region" aria-label=move || i18n.pick("Privacyverklaring gewijzigd", "Privacy statement changed")>
+                <p>{move || i18n.pick(
+                    "Onze privacyverklaring is gewijzigd. Lees de nieuwe versie en geef opnieuw toestemming om Wijkveilig te blijven gebruiken.",
+                    "Our privacy statement changed. Read the new version and consent again to keep using Wijkveilig.")}</p>
+                <div class="actions">
+                    <A href="/privacy" attr:class="button">{move || i18n.pick("Privacyverklaring lezen", "Read the privacy statement")}</A>
+                    <button type="button" class="button primary" on:click=accept>{move || i18n.pick("Ik ga akkoord", "I agree")}</button>
+                </div>
+            </section>
+        </Show>
     }
 }

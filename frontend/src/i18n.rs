@@ -105,7 +105,7 @@ pub struct Texts {
     pub neighbourhoods_lead: &'static str,
 
     pub privacy_title: &'static str,
-    pub privacy_body: [&'static str; 5],
+    pub privacy_body: [&'static str; 9],
 
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
@@ -221,8 +221,12 @@ pub const NL: Texts = Texts {
         "De gemeente Groningen gebruikt Wijkveilig voor de pilot Community Policing en de wijkveiligheidsbijeenkomsten.",
         "We bewaren alleen wat nodig is: je e-mailadres, naam, wijk, of je student of bewoner bent, en je taal. Je wachtwoord slaan we alleen versleuteld (als hash) op.",
         "Bevestig je een studentadres, dan bewaren we alleen het domein (bijvoorbeeld student.rug.nl), niet het adres.",
+        "Meldingen: je kunt kiezen of de politie je naam ziet. Twaalf maanden nadat een melding is opgelost (zes maanden na afwijzen of sluiten) halen we je naam en contactgegevens eraf; de melding zelf blijft zonder jou bewaard voor de statistiek. Foto's bewaren we twaalf maanden, zonder locatie- en cameragegevens.",
+        "Vragenlijsten: bij een anonieme vragenlijst bewaren we geen account bij je antwoorden, alleen je groep, wijk en de dag. Anders zien alleen coördinatoren van de gemeente je antwoorden.",
+        "Bijeenkomsten: onderwerpen die je voorstelt en steunt, en je aanmelding, zijn zichtbaar voor de coördinatoren; anderen zien je naam niet.",
         "Cijfers die buiten de gemeente gedeeld worden, tonen nooit groepen van minder dan 5 mensen.",
-        "Je kunt je gegevens altijd inzien en laten verwijderen. Vragen? Neem contact op met de gemeente.",
+        "Log je twee jaar niet in, dan krijg je een mail; log je daarna 30 dagen niet in, dan verwijderen we je account. Berichten in onze mailwachtrij bewaren we 30 dagen, het logboek van wie persoonsgegevens inzag vijf jaar.",
+        "Op je profielpagina download je al je gegevens en verwijder je je account. Vragen? Neem contact op met de gemeente.",
     ],
 
     not_found_title: "Pagina niet gevonden",
@@ -339,8 +343,12 @@ pub const EN: Texts = Texts {
         "The municipality of Groningen uses Wijkveilig for the Community Policing pilot and the neighbourhood safety meetings.",
         "We keep only what is needed: your email address, name, neighbourhood, whether you are a student or a resident, and your language. Your password is stored only as a hash.",
         "If you confirm a student address, we keep only its domain (for example student.rug.nl), not the address.",
+        "Reports: you choose whether the police see your name. Twelve months after a report is resolved (six months after it is rejected or closed) we remove your name and contact details; the report itself stays without you for statistics. Photos are kept for twelve months, without location or camera data.",
+        "Surveys: with an anonymous survey we keep no account with your answers, only your group, neighbourhood and the day. Otherwise only the municipality's coordinators see your answers.",
+        "Meetings: topics you propose and support, and your RSVP, are visible to the coordinators; others do not see your name.",
         "Figures shared outside the municipality never show groups of fewer than 5 people.",
-        "You can always see your data and have it erased. Questions? Contact the municipality.",
+        "If you do not log in for two years, we send you a mail; if you then do not log in for 30 days, we delete your account. Mails in our queue are kept for 30 days, the log of who viewed personal data for five years.",
+        "On your profile page you download all your data and delete your account. Questions? Contact the municipality.",
     ],
 
     not_found_title: "Page not found",

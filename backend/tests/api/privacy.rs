@@ -231,7 +231,10 @@ async fn the_export_holds_my_data_and_nothing_of_others() {
         export["reports"][0]["description"],
         "Geluidsoverlast gemeld door Anna Exportvrouw"
     );
-    assert!(!export["reports"][0]["timeline"].as_array().unwrap().is_empty());
+    assert!(!export["reports"][0]["timeline"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     assert_eq!(
         export["survey_responses"][0]["answers"][0]["answer"],
         "Antwoord van Anna Exportvrouw"

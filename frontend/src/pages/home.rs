@@ -15,7 +15,16 @@ pub fn Home() -> impl IntoView {
             .user
             .with(|u| u.as_ref().map(|u| u.display_name.clone()))
     };
+    let erased = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("erased")
+        .is_some();
     view! {
+        {erased.then(|| view! {
+            <p class="notice" role="status">{move || i18n.pick(
+                "Je account is verwijderd. Je meldingen blijven zonder je naam bewaard voor de statistiek.",
+                "Your account was deleted. Your reports stay without your name for statistics.")}</p>
+        })}
         <section class="hero">
             <h1>{move || i18n.t().home_title}</h1>
             <p class="tagline">{move || i18n.t().app_tagline}</p>

@@ -1,4 +1,5 @@
 pub mod admin_categories;
+pub mod admin_privacy;
 pub mod admin_users;
 pub mod home;
 pub mod login;

@@ -29,6 +29,7 @@ pub fn Profile() -> impl IntoView {
             <StudentVerification/>
             <Details/>
             <ChangePassword/>
+            <MyData/>
             <Logout/>
         </Show>
     }
@@ -339,5 +340,92 @@ fn Logout() -> impl IntoView {
     };
     view! {
         <p><button type="button" class="button danger" on:click=on_click>{move || i18n.t().logout}</button></p>
+    }
+}
+
+/// Download everything the platform holds about me, or erase my account.
+#[component]
+fn MyData() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let download =
+        move |_| {
+            spawn_local(async move {
+                if let Some(url) = session.blob_url("/api/me/export", "application/json").await {
+                    if let Some(a) = document().create_element("a").ok().and_then(|a| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok()
+                    }) {
+                        let _ = a.set_attribute("href", &url);
+                        let _ = a.set_attribute("download", "wijkveilig-export.json");
+                        a.click();
+                    }
+                    let _ = web_sys::Url::revoke_object_url(&url);
+                }
+            });
+        };
+    let erase = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !confirming.get_untracked() {
+            confirming.set(true);
+            return;
+        }
+        let body = shared::privacy::DeleteAccountRequest {
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session
+                .call::<_, ()>(Method::DELETE, "/api/me", Some(&body))
+                .await
+            {
+                Ok(()) => {
+                    session.logout().await;
+                    navigate("/?erased=1", NavigateOptions::default());
+                }
+                Err(e) => {
+                    let lang = i18n.lang.get_untracked();
+                    error.set(Some(
+                        e.field_errors()
+                            .first()
+                            .and_then(|f| crate::i18n::field_message(lang, &f.code))
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| e.message(i18n.t())),
+                    ));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{move || i18n.pick("Mijn gegevens", "My data")}</h2>
+            <p>{move || i18n.pick(
+                "Download alles wat Wijkveilig over je bewaart, als JSON-bestand.",
+                "Download everything Wijkveilig holds about you, as a JSON file.")}</p>
+            <p><button type="button" class="button" on:click=download>{move || i18n.pick("Mijn gegevens downloaden", "Download my data")}</button></p>
+            <form on:submit=erase novalidate>
+                <h3>{move || i18n.pick("Account verwijderen", "Delete account")}</h3>
+                <p>{move || i18n.pick(
+                    "Je account en je sessies verdwijnen. Je meldingen blijven zonder je naam bewaard voor de statistiek; dit kan niet ongedaan worden.",
+                    "Your account and sessions are deleted. Your reports stay without your name for statistics; this cannot be undone.")}</p>
+                <div class="field" class:has-error=move || error.get().is_some()>
+                    <label for="erase-password">{move || i18n.pick("Je wachtwoord", "Your password")}</label>
+                    {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <input type="password" id="erase-password" autocomplete="current-password"
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                </div>
+                {move || confirming.get().then(|| view! {
+                    <p class="warn" role="alert">{i18n.pick("Weet je het zeker? Klik nogmaals om je account definitief te verwijderen.", "Are you sure? Click again to delete your account for good.")}</p>
+                })}
+                <button type="submit" class="button danger">{move || if confirming.get() {
+                    i18n.pick("Ja, verwijder mijn account", "Yes, delete my account")
+                } else {
+                    i18n.pick("Account verwijderen", "Delete account")
+                }}</button>
+            </form>
+        </section>
     }
 }
