@@ -29,14 +29,14 @@ test('a participant downloads their data, then deletes their account from the pr
   await page.getByLabel('Je wachtwoord').fill(PASSWORD);
   await page.getByRole('button', { name: 'Ja, verwijder mijn account' }).click();
   await expect(page.getByText('Je account is verwijderd.')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Inloggen' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Inloggen' })).toBeVisible();
   const again = await request.post('/api/auth/login', { data: { email, password: PASSWORD } });
   expect(again.status()).toBe(401);
 });
 
 test('the admin sees the erasure in the audit log and can set retention periods', async ({ page }) => {
   await login(page, ADMIN.email, ADMIN.password);
-  await page.getByRole('link', { name: 'Privacy' }).click();
+  await page.getByRole('link', { name: 'Privacy', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Privacybeheer' })).toBeVisible();
   await page.getByLabel('Uitgaande mail').fill('14');
   await page.getByRole('button', { name: 'Termijnen opslaan' }).click();

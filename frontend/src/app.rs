@@ -180,8 +180,11 @@ fn ConsentBanner() -> impl IntoView {
     let session = use_session();
     let needed = move || {
         session.user.with(|u| {
-            u.as_ref()
-                .is_some_and(|u| u.privacy_version.as_deref() != Some(shared::PRIVACY_VERSION))
+            // Participants consent; staff work with the data under their employment.
+            u.as_ref().is_some_and(|u| {
+                u.role == Role::Participant
+                    && u.privacy_version.as_deref() != Some(shared::PRIVACY_VERSION)
+            })
         })
     };
     let accept = move |_| {

@@ -155,7 +155,7 @@ pub fn AdminPrivacy() -> impl IntoView {
                 Some(Ok(p)) => {
                     let last = (p.total + p.per_page - 1) / p.per_page.max(1);
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=move || i18n.pick("Tabel", "Table")>
                             <table>
                                 <caption>{format!("{} {}", p.total, i18n.pick("regels", "entries"))}</caption>
                                 <thead><tr>

@@ -383,8 +383,9 @@ fn MyData() -> impl IntoView {
                 .await
             {
                 Ok(()) => {
-                    session.logout().await;
+                    // Leave the profile first: it sends logged-out visitors to the login page.
                     navigate("/?erased=1", NavigateOptions::default());
+                    session.logout().await;
                 }
                 Err(e) => {
                     let lang = i18n.lang.get_untracked();

@@ -1499,7 +1499,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
                                 let means: Vec<(i32, String)> = question_titles.iter().filter(|(_, _, k)| matches!(k, QuestionKind::Likert | QuestionKind::Number)).map(|(id, t, _)| (*id, t.clone())).collect();
                                 let header = means.clone();
                                 view! {
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" tabindex="0" role="region" aria-label=move || i18n.pick("Tabel", "Table")>
                                         <table>
                                             <caption>{dim}</caption>
                                             <thead><tr>
