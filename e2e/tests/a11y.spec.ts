@@ -20,7 +20,7 @@ test('profile has no serious accessibility violations', async ({ page, request }
   await signupViaApi(request, email, 'Carla');
   await login(page, email, PASSWORD);
   await page.getByRole('link', { name: 'Profiel' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Gegevens' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Gegevens', exact: true })).toBeVisible();
   await expectAccessible(page);
 });
 
