@@ -258,6 +258,25 @@ impl Session {
         web_sys::Url::create_object_url_with_blob(&blob).ok()
     }
 
+    /// Fetches an authenticated file and hands it to the browser as a download
+    /// named `filename`. False when it could not be fetched.
+    pub async fn download(&self, path: &str, content_type: &str, filename: &str) -> bool {
+        let Some(url) = self.blob_url(path, content_type).await else {
+            return false;
+        };
+        let link = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("a").ok())
+            .and_then(|a| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok());
+        if let Some(a) = link {
+            let _ = a.set_attribute("href", &url);
+            let _ = a.set_attribute("download", filename);
+            a.click();
+        }
+        let _ = web_sys::Url::revoke_object_url(&url);
+        true
+    }
+
     pub async fn logout(&self) {
         let _ = call::<(), ()>(Method::POST, "/api/auth/logout", None).await;
         // Nothing of this user stays behind on a shared device.

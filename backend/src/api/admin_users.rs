@@ -2,9 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use shared::users::{
-    AdminUpdateUserRequest, Role, UserDto, UserPage, DEFAULT_PER_PAGE, MAX_PER_PAGE,
-};
+use shared::users::{AdminUpdateUserRequest, Role, UserDto, UserPage};
 use shared::{FieldError, Problem};
 
 use crate::auth::AuthUser;
@@ -39,23 +37,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     auth.require(&[Role::Admin])?;
     let query = query.into_inner();
-    let page = query.page.unwrap_or(1);
-    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    let mut errors = Vec::new();
-    if page == 0 || page > 100_000 {
-        errors.push(FieldError::new(
-            "page",
-            "out_of_range",
-            "Pages count from 1.",
-        ));
-    }
-    if per_page == 0 || per_page > MAX_PER_PAGE {
-        errors.push(FieldError::new(
-            "per_page",
-            "out_of_range",
-            format!("Choose from 1 to {MAX_PER_PAGE} per page."),
-        ));
-    }
+    let (page, per_page, mut errors) = super::paging(query.page, query.per_page);
     let text = query
         .q
         .map(|q| q.trim().to_owned())

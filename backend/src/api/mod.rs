@@ -193,3 +193,28 @@ pub fn client_ip(req: &HttpRequest, config: &Config) -> String {
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
 }
+
+/// The page and page size of a list query (defaults 1 and 20), with a field
+/// error for each that is out of range. Callers add their own errors and
+/// answer them all at once.
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> (u32, u32, Vec<shared::FieldError>) {
+    use shared::users::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+    let mut errors = Vec::new();
+    if page == 0 || page > 100_000 {
+        errors.push(shared::FieldError::new(
+            "page",
+            "out_of_range",
+            "Pages count from 1.",
+        ));
+    }
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        errors.push(shared::FieldError::new(
+            "per_page",
+            "out_of_range",
+            format!("Choose from 1 to {MAX_PER_PAGE} per page."),
+        ));
+    }
+    (page, per_page, errors)
+}

@@ -316,23 +316,7 @@ pub async fn audit_log_list(
 ) -> ApiResult<HttpResponse> {
     auth.require(&[Role::Admin])?;
     let q = query.into_inner();
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(shared::users::DEFAULT_PER_PAGE);
-    let mut errors = Vec::new();
-    if page == 0 || page > 100_000 {
-        errors.push(FieldError::new(
-            "page",
-            "out_of_range",
-            "Pages count from 1.",
-        ));
-    }
-    if per_page == 0 || per_page > shared::users::MAX_PER_PAGE {
-        errors.push(FieldError::new(
-            "per_page",
-            "out_of_range",
-            "Choose from 1 to 100 per page.",
-        ));
-    }
+    let (page, per_page, errors) = super::paging(q.page, q.per_page);
     ApiError::check(errors)?;
     let out = db::run(&state.pool, move |conn| {
         let build = || {

@@ -516,24 +516,17 @@ pub fn MeetingPage() -> impl IntoView {
 fn IcsLink(id: i32) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let download =
-        move |_| {
-            spawn_local(async move {
-                if let Some(url) = session
-                    .blob_url(&format!("/api/meetings/{id}/ics"), "text/calendar")
-                    .await
-                {
-                    if let Some(a) = document().create_element("a").ok().and_then(|a| {
-                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok()
-                    }) {
-                        let _ = a.set_attribute("href", &url);
-                        let _ = a.set_attribute("download", &format!("meeting-{id}.ics"));
-                        a.click();
-                    }
-                    let _ = web_sys::Url::revoke_object_url(&url);
-                }
-            });
-        };
+    let download = move |_| {
+        spawn_local(async move {
+            session
+                .download(
+                    &format!("/api/meetings/{id}/ics"),
+                    "text/calendar",
+                    &format!("meeting-{id}.ics"),
+                )
+                .await;
+        });
+    };
     view! { <button type="button" class="button" on:click=download>{move || i18n.pick("In mijn agenda (.ics)", "Add to my calendar (.ics)")}</button> }
 }
 

@@ -352,21 +352,17 @@ fn MyData() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
-    let download =
-        move |_| {
-            spawn_local(async move {
-                if let Some(url) = session.blob_url("/api/me/export", "application/json").await {
-                    if let Some(a) = document().create_element("a").ok().and_then(|a| {
-                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok()
-                    }) {
-                        let _ = a.set_attribute("href", &url);
-                        let _ = a.set_attribute("download", "wijkveilig-export.json");
-                        a.click();
-                    }
-                    let _ = web_sys::Url::revoke_object_url(&url);
-                }
-            });
-        };
+    let download = move |_| {
+        spawn_local(async move {
+            session
+                .download(
+                    "/api/me/export",
+                    "application/json",
+                    "wijkveilig-export.json",
+                )
+                .await;
+        });
+    };
     let erase = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !confirming.get_untracked() {

@@ -1443,22 +1443,12 @@ pub fn SurveyResultsPage() -> impl IntoView {
     let download = move |_| {
         let id = id();
         spawn_local(async move {
-            match session
-                .blob_url(&format!("/api/surveys/{id}/results.csv"), "text/csv")
+            let name = format!("survey-{id}-results.csv");
+            if !session
+                .download(&format!("/api/surveys/{id}/results.csv"), "text/csv", &name)
                 .await
             {
-                Some(url) => {
-                    let a = document().create_element("a").ok();
-                    if let Some(a) = a.and_then(|a| {
-                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok()
-                    }) {
-                        let _ = a.set_attribute("href", &url);
-                        let _ = a.set_attribute("download", &format!("survey-{id}-results.csv"));
-                        a.click();
-                    }
-                    let _ = web_sys::Url::revoke_object_url(&url);
-                }
-                None => download_failed.set(true),
+                download_failed.set(true);
             }
         });
     };
