@@ -37,6 +37,30 @@ enum Command {
     },
     /// Print the OpenAPI description.
     Openapi,
+    /// Fill an empty database with demo data (participants, reports, surveys,
+    /// meetings) and its dashboard figures, with a progress bar.
+    SeedDemo {
+        #[arg(long, default_value_t = 2_000)]
+        participants: usize,
+        #[arg(long, default_value_t = 20_000)]
+        reports: usize,
+        #[arg(long, default_value_t = 12)]
+        surveys: usize,
+        /// Meetings per neighbourhood per month.
+        #[arg(long, default_value_t = 1)]
+        meetings_per_month: usize,
+        /// How many months back the data goes.
+        #[arg(long, default_value_t = 12)]
+        months: i64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Recompute the dashboard figures from the data (after a restore or an
+    /// import); `--check` only compares and exits non-zero on a difference.
+    RebuildMetrics {
+        #[arg(long)]
+        check: bool,
+    },
     /// Apply the retention periods now (the server also does this daily).
     Purge {
         /// Print what would be removed, change nothing.
@@ -62,6 +86,61 @@ fn main() -> anyhow::Result<()> {
                 .context("cannot connect to the database")?;
             let applied = db::run_migrations(&mut conn)?;
             println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::SeedDemo {
+            participants,
+            reports,
+            surveys,
+            meetings_per_month,
+            months,
+            seed,
+        } => {
+            let config = load_config()?;
+            let mut conn = db::establish(config.database_url.expose(), config.database_kind)
+                .context("cannot connect to the database")?;
+            db::run_migrations(&mut conn)?;
+            let options = backend::metrics::seed::SeedOptions {
+                participants,
+                reports,
+                surveys,
+                meetings_per_month,
+                months,
+                seed,
+            };
+            let started = std::time::Instant::now();
+            let counts = backend::metrics::seed::seed(&mut conn, &options, now())?;
+            println!("{counts:#?}");
+            println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::RebuildMetrics { check } => {
+            let config = load_config()?;
+            let mut conn = db::establish(config.database_url.expose(), config.database_kind)
+                .context("cannot connect to the database")?;
+            db::run_migrations(&mut conn)?;
+            let fresh = backend::metrics::recount::recount(&mut conn)?;
+            if check {
+                let stored = backend::metrics::recount::stored(&mut conn)?;
+                let (a, b) = (stored.nonzero(), fresh.nonzero());
+                let same = a == b;
+                let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+                for k in keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).take(20) {
+                    println!("{k:?}: stored {:?}, recounted {:?}", a.get(k), b.get(k));
+                }
+                println!(
+                    "{}",
+                    if same {
+                        "rollups match a full recount"
+                    } else {
+                        "rollups differ from a full recount"
+                    }
+                );
+                anyhow::ensure!(same, "rollups differ");
+            } else {
+                let n = db::write_tx(&mut conn, |c| backend::metrics::recount::write(c, &fresh))?;
+                println!("{n} rollup rows written");
+            }
             Ok(())
         }
         Command::Purge { dry_run } => {

@@ -19,6 +19,7 @@ use crate::db::models::{now, NewEmailToken, NewUser, User};
 use crate::db::{self, tokens, users, write_tx, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::{self, Mail};
+use crate::metrics::rollup;
 use crate::ratelimit::{self, key};
 use crate::startup::AppState;
 
@@ -141,6 +142,7 @@ pub async fn signup(
                 },
             )?;
             crate::privacy::record_consent(conn, user.id, shared::PRIVACY_VERSION, at)?;
+            rollup::signed_up(&mut rollup::Db(conn), &rollup::Actor::of(&user))?;
             let verify = create_email_token(
                 conn,
                 user.id,
@@ -369,7 +371,11 @@ pub async fn verify_email(
             }
             // Detail holds the institution domain when the address proves studenthood.
             if let Some(domain) = &token.detail {
+                let user = users::find(conn, token.user_id)?.ok_or(ApiError::NotFound)?;
                 users::set_student_verified(conn, token.user_id, domain, at)?;
+                if user.student_verified_at.is_none() && user.role == Role::Participant.as_str() {
+                    rollup::student_verified(&mut rollup::Db(conn), &rollup::Actor::of(&user))?;
+                }
             }
             Ok(token.purpose)
         })

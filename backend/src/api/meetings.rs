@@ -29,6 +29,7 @@ use crate::db::models::now;
 use crate::db::reports::{notify, NewNotification};
 use crate::db::{self, schema, write_tx, DbConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::metrics::rollup::{self, Action};
 use crate::startup::AppState;
 
 const STAFF: &[Role] = &[Role::Coordinator, Role::Admin];
@@ -539,7 +540,22 @@ pub async fn rsvp(
             if going && !already && q::going_count(conn, id)? >= m.capacity as i64 {
                 return Err(ApiError::conflict("This meeting is full."));
             }
-            q::set_rsvp(conn, id, auth.id(), going, now())?;
+            let at = now();
+            q::set_rsvp(conn, id, auth.id(), going, at)?;
+            if going != already {
+                let who = rollup::Actor::of(&auth.user);
+                rollup::meeting_count(
+                    &mut rollup::Db(conn),
+                    rollup::RSVPS,
+                    &who.group,
+                    m.neighbourhood_id,
+                    m.starts_at.date(),
+                    if going { 1 } else { -1 },
+                )?;
+                if going {
+                    rollup::record_action(conn, &who, Action::Rsvp, at)?;
+                }
+            }
             Ok(())
         })?;
         load_meeting(conn, &auth, id)
@@ -717,6 +733,16 @@ pub async fn propose(
                 Some(TopicStatus::Proposed),
                 None,
             )?;
+            let who = rollup::Actor::of(&auth.user);
+            rollup::meeting_count(
+                &mut rollup::Db(conn),
+                rollup::TOPICS,
+                &who.group,
+                m.neighbourhood_id,
+                m.starts_at.date(),
+                1,
+            )?;
+            rollup::record_action(conn, &who, Action::Topic, at)?;
             Ok(topic_id)
         })?;
         load_topic(conn, &auth, topic_id)
@@ -841,6 +867,14 @@ pub async fn from_reports(
                 },
             )?;
             q::link_reports(conn, topic_id, &report_ids)?;
+            rollup::meeting_count(
+                &mut rollup::Db(conn),
+                rollup::TOPICS,
+                "",
+                m.neighbourhood_id,
+                m.starts_at.date(),
+                1,
+            )?;
             add_event(conn, &auth, topic_id, "from_reports", None, Some(TopicStatus::Proposed), None)?;
             Ok(topic_id)
         })?;
@@ -925,12 +959,26 @@ async fn set_support(
                     "Only proposed topics and topics on the agenda can be supported.",
                 ));
             }
-            if !q::set_support(conn, id, auth.id(), on, now())? {
+            let at = now();
+            if !q::set_support(conn, id, auth.id(), on, at)? {
                 return Err(ApiError::conflict(if on {
                     "You support this topic already."
                 } else {
                     "You do not support this topic."
                 }));
+            }
+            let m = q::find(conn, t.meeting_id)?.ok_or(ApiError::NotFound)?;
+            let who = rollup::Actor::of(&auth.user);
+            rollup::meeting_count(
+                &mut rollup::Db(conn),
+                rollup::SUPPORTS,
+                &who.group,
+                m.neighbourhood_id,
+                m.starts_at.date(),
+                if on { 1 } else { -1 },
+            )?;
+            if on {
+                rollup::record_action(conn, &who, Action::Topic, at)?;
             }
             Ok(())
         })?;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod meetings;
+pub mod metrics;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod open311;
@@ -145,6 +146,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/actions").route(get().to(meetings::tracker)))
         .service(resource("/actions/{id}/updates").route(post().to(meetings::update_action)))
         .service(resource("/me/topics").route(get().to(meetings::my_topics)))
+        .service(resource("/metrics/participation").route(get().to(metrics::participation)))
+        .service(resource("/metrics/reports").route(get().to(metrics::reports)))
+        .service(resource("/metrics/surveys").route(get().to(metrics::surveys)))
+        .service(resource("/metrics/meetings").route(get().to(metrics::meetings)))
+        .service(
+            resource("/metrics/targets")
+                .route(get().to(metrics::list_targets))
+                .route(post().to(metrics::create_target)),
+        )
+        .service(resource("/metrics/targets/{id}").route(web::delete().to(metrics::delete_target)))
+        .service(resource("/monitor").route(get().to(metrics::monitor)))
+        .service(resource("/monitor/links").route(post().to(metrics::monitor_link)))
         .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }
 

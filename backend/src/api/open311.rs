@@ -17,6 +17,7 @@ use crate::db::reports::{self as q, CategoryRow, NewEvent, NewReport, ReportRow}
 use crate::db::{self, schema, users, write_tx};
 use crate::domain::working_days::add_working_days;
 use crate::error::ApiError;
+use crate::metrics::rollup;
 use crate::startup::AppState;
 
 /// Open311's error body: a list of `{code, description}`.
@@ -429,12 +430,18 @@ async fn create_request(
                     due_at: add_working_days(at, category.triage_days as u32),
                     created_at: at,
                     updated_at: at,
+                    reporter_group: None,
                 },
             )?;
             q::add_event(
                 conn,
                 &NewEvent::new(report.id, None, "open311", "created", at)
                     .status(None, ReportStatus::Submitted.as_str()),
+            )?;
+            rollup::report_filed(
+                &mut rollup::Db(conn),
+                &rollup::report_facts(&report),
+                ReportStatus::Submitted.as_str(),
             )?;
             Ok::<_, ApiError>(report)
         })

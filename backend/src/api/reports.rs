@@ -22,6 +22,7 @@ use crate::db::{self, users, write_tx, DbConnection};
 use crate::domain::working_days::add_working_days;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::Mail;
+use crate::metrics::rollup::{self, Action};
 use crate::startup::AppState;
 
 const STAFF: &[Role] = &[Role::Coordinator, Role::Admin];
@@ -278,6 +279,7 @@ pub async fn create(
                     due_at: add_working_days(at, category.triage_days as u32),
                     created_at: at,
                     updated_at: at,
+                    reporter_group: auth.user.user_group.as_deref(),
                 },
             )?;
             q::add_event(
@@ -285,6 +287,12 @@ pub async fn create(
                 &NewEvent::new(report.id, Some(reporter_id), "reporter", "created", at)
                     .status(None, ReportStatus::Submitted.as_str()),
             )?;
+            rollup::report_filed(
+                &mut rollup::Db(conn),
+                &rollup::report_facts(&report),
+                ReportStatus::Submitted.as_str(),
+            )?;
+            rollup::record_action(conn, &rollup::Actor::of(&auth.user), Action::Report, at)?;
             Ok::<_, ApiError>(report.id)
         })?;
         load_detail(conn, &auth, id)
@@ -519,6 +527,13 @@ pub async fn transition(
                     "The report changed meanwhile; reload it.",
                 ));
             }
+            rollup::report_moved(
+                &mut rollup::Db(conn),
+                &rollup::report_facts(&report),
+                from.as_str(),
+                body.to.as_str(),
+                at,
+            )?;
             q::add_event(
                 conn,
                 &NewEvent::new(id, Some(actor), "coordinator", "transition", at)
@@ -618,6 +633,11 @@ pub async fn feedback(
                     "You already gave feedback on this report.",
                 ));
             }
+            rollup::report_feedback(
+                &mut rollup::Db(conn),
+                &rollup::report_facts(&report),
+                body.satisfied,
+            )?;
             q::add_event(
                 conn,
                 &NewEvent::new(id, Some(actor), "reporter", "feedback", at)
@@ -661,7 +681,10 @@ pub async fn reopen(
                 return Err(ApiError::conflict(format!("A report can be reopened within {REOPEN_DAYS} days of its resolution; file a new one.")));
             }
             let triage_days = q::category(conn, report.category_id)?.map_or(3, |c| c.triage_days);
-            q::reopen(conn, id, add_working_days(at, triage_days as u32), at)?;
+            if !q::reopen(conn, id, add_working_days(at, triage_days as u32), at)? {
+                return Err(ApiError::conflict("The report changed meanwhile; reload it."));
+            }
+            rollup::report_reopened(&mut rollup::Db(conn), &rollup::report_facts(&report), resolved_at)?;
             q::add_event(
                 conn,
                 &NewEvent::new(id, Some(actor), "reporter", "reopened", at).status(Some(ReportStatus::Resolved.as_str()), ReportStatus::Reopened.as_str()).notes(Some(&reason), None),

@@ -23,6 +23,7 @@ use crate::db::surveys::{
 use crate::db::{self, schema, write_tx, DbConnection};
 use crate::domain::survey_results::{self, Audience, ResultsInput};
 use crate::error::{ApiError, ApiResult};
+use crate::metrics::rollup::{self, Action};
 use crate::startup::AppState;
 
 const STAFF: &[Role] = &[Role::Coordinator, Role::Admin];
@@ -661,7 +662,7 @@ pub async fn respond(
         } else {
             at
         };
-        write_tx(conn, |conn| -> ApiResult<i32> {
+        write_tx(conn, |conn| -> ApiResult<()> {
             let current = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
             if !current.is_open(now()) {
                 return Err(ApiError::conflict("This survey is not open for answers."));
@@ -684,7 +685,21 @@ pub async fn respond(
                     _,
                 ) => ApiError::conflict("You answered this survey already."),
                 other => other.into(),
-            })
+            })?;
+            let who = rollup::Actor::of(&auth.user);
+            rollup::survey_answered(
+                &mut rollup::Db(conn),
+                id,
+                &who.group,
+                who.hood,
+                submitted_at.date(),
+            )?;
+            // An anonymous answer leaves no trace on the person's activity:
+            // its time would tie them to the response.
+            if !row.anonymous {
+                rollup::record_action(conn, &who, Action::Survey, at)?;
+            }
+            Ok(())
         })?;
         Ok(())
     })

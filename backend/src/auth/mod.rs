@@ -30,6 +30,24 @@ pub fn hash_token(token: &str) -> String {
 /// link between a person and an anonymous response: without the server's key
 /// the hash cannot be recomputed from an account id. The key is derived from
 /// the token secret (`WIJKVEILIG_JWT_SECRET`), so keep that secret stable.
+/// Signature of a short-lived link (the printable monitor opened in a new
+/// tab, where no bearer token travels). Keyed like [`respondent_key`], with
+/// its own label.
+pub fn link_signature(secret: &crate::config::Secret, message: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let key = Sha256::new()
+        .chain_update(b"wijkveilig signed link\0")
+        .chain_update(secret.expose().as_bytes())
+        .finalize();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+    mac.update(message.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub fn respondent_key(secret: &crate::config::Secret, survey_id: i32, user_id: i32) -> String {
     use hmac::{Hmac, Mac};
     let key = Sha256::new()

@@ -45,6 +45,7 @@ pub struct ReportRow {
     pub feedback_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub reporter_group: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -65,6 +66,7 @@ pub struct NewReport<'a> {
     pub due_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub reporter_group: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -102,6 +102,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    metric_rollups (metric, day, user_group, neighbourhood_id, dim) {
+        metric -> Text,
+        day -> Date,
+        user_group -> Text,
+        neighbourhood_id -> Integer,
+        dim -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    metric_targets (id) {
+        id -> Integer,
+        metric -> Text,
+        user_group -> Nullable<Text>,
+        neighbourhood_id -> Nullable<Integer>,
+        value -> Double,
+        due_on -> Date,
+        label -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     neighbourhoods (id) {
         id -> Integer,
         name -> Text,
@@ -222,6 +247,7 @@ diesel::table! {
         feedback_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reporter_group -> Nullable<Text>,
     }
 }
 
@@ -348,6 +374,8 @@ diesel::table! {
         user_id -> Integer,
         last_seen_at -> Timestamp,
         warned_at -> Nullable<Timestamp>,
+        last_action_at -> Nullable<Timestamp>,
+        firsts -> Integer,
     }
 }
 
@@ -385,6 +413,8 @@ diesel::joinable!(meeting_rsvps -> users (user_id));
 diesel::joinable!(meetings -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(meetings -> surveys (evaluation_survey_id));
 diesel::joinable!(meetings -> users (created_by));
+diesel::joinable!(metric_targets -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(metric_targets -> users (created_by));
 diesel::joinable!(notifications -> reports (report_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -423,6 +453,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_up_actions,
     meeting_rsvps,
     meetings,
+    metric_rollups,
+    metric_targets,
     neighbourhoods,
     notifications,
     outbox,

@@ -7,6 +7,7 @@ mod helpers;
 mod mail;
 mod me;
 mod meetings;
+mod metrics;
 mod open311;
 mod privacy;
 mod reports;

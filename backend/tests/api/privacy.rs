@@ -296,6 +296,33 @@ async fn erasure_leaves_no_trace_while_the_numbers_stay() {
     };
     let before = numbers(&mut conn);
     assert!(!occurrences(&mut conn, "anna@example.nl").is_empty());
+    let metrics = || async {
+        let mut out = Vec::new();
+        for area in ["participation", "reports", "surveys", "meetings"] {
+            let mut v: Value = app
+                .get_auth(&format!("/api/metrics/{area}"), &coord.token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            // A survey's audience is today's population, which the erasure
+            // does shrink; every count of what people did stays.
+            for s in v["surveys"].as_array_mut().into_iter().flatten() {
+                s["audience"] = Value::Null;
+                s["rate_pct"] = Value::Null;
+            }
+            if area == "surveys" {
+                v["indicators"] = Value::Null;
+            }
+            out.push(v);
+        }
+        out
+    };
+    let metrics_before = metrics().await;
+    assert_eq!(
+        metrics_before[0]["indicators"][0]["value"], 2.0,
+        "two sign-ups"
+    );
 
     assert_problem(
         send(
@@ -353,6 +380,11 @@ async fn erasure_leaves_no_trace_while_the_numbers_stay() {
         assert_eq!(n, 0, "{table}.{column} still points at the erased account");
     }
     assert_eq!(numbers(&mut conn), before, "the statistics survive");
+    assert_eq!(
+        metrics().await,
+        metrics_before,
+        "every metric is the same after the erasure"
+    );
     assert_eq!(app.login("anna@example.nl", PASSWORD).await.status(), 401);
     assert_eq!(app.get_auth("/api/me", &anna.token).await.status(), 401);
 

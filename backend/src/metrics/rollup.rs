@@ -1,0 +1,461 @@
+//! Rollups: the dashboard's counts, kept current by every write in the same
+//! transaction. The functions here say which counts a write changes; a
+//! [`Sink`] applies them to the database (live writes) or to an in-memory
+//! [`Tally`] (the full recount and the demo seeder), so both paths share one
+//! definition of every metric.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Integer, Text};
+
+use crate::db::schema::{user_activity, users};
+use crate::db::DbConnection;
+use shared::metrics::week_start;
+
+pub const SIGNUPS: &str = "signups";
+pub const ACTIVE: &str = "active";
+pub const LAST_ACTION: &str = "last_action";
+pub const FUNNEL: &str = "funnel";
+pub const COHORT: &str = "cohort";
+pub const REPORTS: &str = "reports";
+pub const REPORTS_CAT: &str = "reports_cat";
+pub const STATUS: &str = "status";
+pub const TRIAGE: &str = "triage_h";
+pub const RESOLVE: &str = "resolve_h";
+pub const SATISFACTION: &str = "satisfaction";
+pub const RESPONSES: &str = "responses";
+pub const TOPICS: &str = "topics";
+pub const SUPPORTS: &str = "supports";
+pub const RSVPS: &str = "rsvps";
+
+/// Dimension of a verified student's sign-up.
+pub const VERIFIED: &str = "verified";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub metric: &'static str,
+    pub day: NaiveDate,
+    pub group: String,
+    pub hood: i32,
+    pub dim: String,
+}
+
+/// Who acted, as the rollups see them: group and neighbourhood at the time.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i32,
+    pub group: String,
+    pub hood: i32,
+    pub signed_up: NaiveDate,
+}
+
+impl Actor {
+    pub fn of(user: &crate::db::models::User) -> Actor {
+        Actor {
+            user_id: user.id,
+            group: user.user_group.clone().unwrap_or_default(),
+            hood: user.neighbourhood_id.unwrap_or(0),
+            signed_up: user.created_at.date(),
+        }
+    }
+
+    fn key(&self, metric: &'static str, day: NaiveDate, dim: impl Into<String>) -> Key {
+        Key {
+            metric,
+            day,
+            group: self.group.clone(),
+            hood: self.hood,
+            dim: dim.into(),
+        }
+    }
+}
+
+pub fn month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// Durations count in whole hours up to two days, in whole days after that:
+/// exact enough for a median, and a few dozen rows per month at most.
+pub fn hours_bucket(from: NaiveDateTime, to: NaiveDateTime) -> i64 {
+    let h = (to - from).num_hours().max(0);
+    if h < 48 {
+        h
+    } else {
+        h / 24 * 24
+    }
+}
+
+pub trait Sink {
+    fn add(&mut self, key: Key, delta: i64) -> QueryResult<()>;
+}
+
+/// Applies counts to `metric_rollups`, in the caller's transaction.
+pub struct Db<'a>(pub &'a mut DbConnection);
+
+const UPSERT: &str =
+    "INSERT INTO metric_rollups (metric, day, user_group, neighbourhood_id, dim, n) \
+    VALUES ($1, $2, $3, $4, $5, $6) \
+    ON CONFLICT (metric, day, user_group, neighbourhood_id, dim) \
+    DO UPDATE SET n = metric_rollups.n + excluded.n";
+
+impl Sink for Db<'_> {
+    fn add(&mut self, k: Key, delta: i64) -> QueryResult<()> {
+        macro_rules! run {
+            ($c:expr, $sql:expr) => {
+                diesel::sql_query($sql)
+                    .bind::<Text, _>(k.metric)
+                    .bind::<Date, _>(k.day)
+                    .bind::<Text, _>(&k.group)
+                    .bind::<Integer, _>(k.hood)
+                    .bind::<Text, _>(&k.dim)
+                    .bind::<BigInt, _>(delta)
+                    .execute($c)
+            };
+        }
+        match self.0 {
+            DbConnection::Pg(c) => run!(c, UPSERT),
+            DbConnection::Sqlite(c) => run!(c, UPSERT.replace('$', "?")),
+        }?;
+        Ok(())
+    }
+}
+
+/// Counts in memory: the recount and the seeder fill one, then compare it
+/// with or write it to the table.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Tally(pub HashMap<Key, i64>);
+
+impl Sink for Tally {
+    fn add(&mut self, key: Key, delta: i64) -> QueryResult<()> {
+        *self.0.entry(key).or_default() += delta;
+        Ok(())
+    }
+}
+
+impl Tally {
+    /// Without zero rows, which the table may keep after a +1 and a -1.
+    pub fn nonzero(&self) -> std::collections::BTreeMap<Key, i64> {
+        self.0
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect()
+    }
+}
+
+// ---- participation ----
+
+pub fn signed_up(sink: &mut impl Sink, who: &Actor) -> QueryResult<()> {
+    sink.add(who.key(SIGNUPS, who.signed_up, ""), 1)
+}
+
+/// A student proved their enrolment: their sign-up moves to the verified column.
+pub fn student_verified(sink: &mut impl Sink, who: &Actor) -> QueryResult<()> {
+    sink.add(who.key(SIGNUPS, who.signed_up, ""), -1)?;
+    sink.add(who.key(SIGNUPS, who.signed_up, VERIFIED), 1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Report,
+    Survey,
+    Topic,
+    Rsvp,
+}
+
+impl Action {
+    fn bit(self) -> i32 {
+        match self {
+            Action::Report => 1,
+            Action::Survey => 2,
+            Action::Topic => 4,
+            Action::Rsvp => 8,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Report => "report",
+            Action::Survey => "survey",
+            Action::Topic => "topic",
+            Action::Rsvp => "rsvp",
+        }
+    }
+
+    pub const ALL: [Action; 4] = [Action::Report, Action::Survey, Action::Topic, Action::Rsvp];
+}
+
+/// What the platform remembers of a person's past actions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActivityState {
+    pub last_action_at: Option<NaiveDateTime>,
+    pub firsts: i32,
+}
+
+/// Counts one action: the first of its kind enters the funnel, the first of
+/// a week counts the person as active that week (and in their cohort's
+/// retention), and the "last action" count moves to today.
+pub fn acted(
+    sink: &mut impl Sink,
+    who: &Actor,
+    state: ActivityState,
+    action: Action,
+    at: NaiveDateTime,
+) -> QueryResult<ActivityState> {
+    let today = at.date();
+    let week = week_start(today);
+    if state.firsts & action.bit() == 0 {
+        sink.add(who.key(FUNNEL, who.signed_up, action.as_str()), 1)?;
+    }
+    let last = state.last_action_at.map(|t| t.date());
+    if last.map(week_start) != Some(week) {
+        sink.add(who.key(ACTIVE, week, ""), 1)?;
+        let cohort = week_start(who.signed_up);
+        let after = (week - cohort).num_weeks();
+        if after >= 1 && after as usize <= shared::metrics::COHORT_WEEKS {
+            sink.add(who.key(COHORT, cohort, after.to_string()), 1)?;
+        }
+    }
+    if last != Some(today) {
+        if let Some(last) = last {
+            sink.add(who.key(LAST_ACTION, last, ""), -1)?;
+        }
+        sink.add(who.key(LAST_ACTION, today, ""), 1)?;
+    }
+    Ok(ActivityState {
+        last_action_at: Some(at.max(state.last_action_at.unwrap_or(at))),
+        firsts: state.firsts | action.bit(),
+    })
+}
+
+/// [`acted`] against the database: reads and updates `user_activity` under a
+/// row lock, so two concurrent actions of one person count once.
+pub fn record_action(
+    conn: &mut DbConnection,
+    who: &Actor,
+    action: Action,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    // Takes the row lock on PostgreSQL (SQLite's write transaction is exclusive).
+    let locked = diesel::update(user_activity::table.find(who.user_id))
+        .set(user_activity::firsts.eq(user_activity::firsts))
+        .execute(conn)?;
+    let state = if locked == 0 {
+        diesel::insert_into(user_activity::table)
+            .values((
+                user_activity::user_id.eq(who.user_id),
+                user_activity::last_seen_at.eq(at),
+            ))
+            .execute(conn)?;
+        ActivityState::default()
+    } else {
+        let (last_action_at, firsts) = user_activity::table
+            .find(who.user_id)
+            .select((user_activity::last_action_at, user_activity::firsts))
+            .first(conn)?;
+        ActivityState {
+            last_action_at,
+            firsts,
+        }
+    };
+    let next = acted(&mut Db(conn), who, state, action, at)?;
+    if next != state {
+        diesel::update(user_activity::table.find(who.user_id))
+            .set((
+                user_activity::last_action_at.eq(next.last_action_at),
+                user_activity::firsts.eq(next.firsts),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The actor for a user id, read from the account.
+pub fn actor(conn: &mut DbConnection, user_id: i32) -> QueryResult<Actor> {
+    let user: crate::db::models::User = users::table.find(user_id).first(conn)?;
+    Ok(Actor::of(&user))
+}
+
+// ---- reports ----
+
+/// What the rollups need to know of a report.
+#[derive(Debug, Clone)]
+pub struct ReportFacts {
+    pub created_at: NaiveDateTime,
+    pub group: String,
+    pub hood: i32,
+    pub category_id: i32,
+}
+
+impl ReportFacts {
+    fn key(&self, metric: &'static str, day: NaiveDate, dim: impl Into<String>) -> Key {
+        Key {
+            metric,
+            day,
+            group: self.group.clone(),
+            hood: self.hood,
+            dim: dim.into(),
+        }
+    }
+
+    fn month(&self) -> NaiveDate {
+        month(self.created_at.date())
+    }
+}
+
+pub fn report_filed(sink: &mut impl Sink, r: &ReportFacts, status: &str) -> QueryResult<()> {
+    sink.add(r.key(REPORTS, r.created_at.date(), ""), 1)?;
+    sink.add(r.key(REPORTS_CAT, r.month(), r.category_id.to_string()), 1)?;
+    sink.add(r.key(STATUS, r.month(), status), 1)
+}
+
+/// A status change; `from = submitted` is the triage decision, `to = resolved`
+/// a resolution.
+pub fn report_moved(
+    sink: &mut impl Sink,
+    r: &ReportFacts,
+    from: &str,
+    to: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    sink.add(r.key(STATUS, r.month(), from), -1)?;
+    sink.add(r.key(STATUS, r.month(), to), 1)?;
+    if from == "submitted" {
+        let h = hours_bucket(r.created_at, at);
+        sink.add(r.key(TRIAGE, r.month(), h.to_string()), 1)?;
+    }
+    if to == "resolved" {
+        let h = hours_bucket(r.created_at, at);
+        sink.add(r.key(RESOLVE, r.month(), h.to_string()), 1)?;
+    }
+    Ok(())
+}
+
+/// The reporter reopened a resolved report: its resolution no longer counts.
+pub fn report_reopened(
+    sink: &mut impl Sink,
+    r: &ReportFacts,
+    resolved_at: NaiveDateTime,
+) -> QueryResult<()> {
+    sink.add(r.key(STATUS, r.month(), "resolved"), -1)?;
+    sink.add(r.key(STATUS, r.month(), "reopened"), 1)?;
+    let h = hours_bucket(r.created_at, resolved_at);
+    sink.add(r.key(RESOLVE, r.month(), h.to_string()), -1)
+}
+
+pub fn report_feedback(sink: &mut impl Sink, r: &ReportFacts, satisfied: bool) -> QueryResult<()> {
+    let dim = if satisfied { "yes" } else { "no" };
+    sink.add(r.key(SATISFACTION, r.month(), dim), 1)
+}
+
+pub fn report_facts(row: &crate::db::reports::ReportRow) -> ReportFacts {
+    ReportFacts {
+        created_at: row.created_at,
+        group: row.reporter_group.clone().unwrap_or_default(),
+        hood: row.neighbourhood_id,
+        category_id: row.category_id,
+    }
+}
+
+// ---- surveys and meetings ----
+
+pub fn survey_answered(
+    sink: &mut impl Sink,
+    survey_id: i32,
+    group: &str,
+    hood: i32,
+    day: NaiveDate,
+) -> QueryResult<()> {
+    sink.add(
+        Key {
+            metric: RESPONSES,
+            day,
+            group: group.to_owned(),
+            hood,
+            dim: survey_id.to_string(),
+        },
+        1,
+    )
+}
+
+/// Topics, supports and RSVPs count on the meeting's day, in its neighbourhood,
+/// under the group of the person who acted.
+pub fn meeting_count(
+    sink: &mut impl Sink,
+    metric: &'static str,
+    group: &str,
+    meeting_hood: i32,
+    meeting_day: NaiveDate,
+    delta: i64,
+) -> QueryResult<()> {
+    sink.add(
+        Key {
+            metric,
+            day: meeting_day,
+            group: group.to_owned(),
+            hood: meeting_hood,
+            dim: String::new(),
+        },
+        delta,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn buckets_are_hours_then_days() {
+        assert_eq!(hours_bucket(at(2, 0), at(2, 5)), 5);
+        assert_eq!(hours_bucket(at(2, 0), at(3, 23)), 47);
+        assert_eq!(hours_bucket(at(2, 0), at(4, 5)), 48);
+        assert_eq!(hours_bucket(at(2, 0), at(5, 23)), 72);
+        assert_eq!(hours_bucket(at(2, 5), at(2, 0)), 0);
+    }
+
+    #[test]
+    fn actions_count_once_per_kind_and_week() {
+        let who = Actor {
+            user_id: 1,
+            group: "student".into(),
+            hood: 3,
+            signed_up: at(2, 0).date(),
+        };
+        let mut t = Tally::default();
+        // Monday 2 Nov: report twice the same day, survey on Wednesday, report a week later.
+        let s = acted(
+            &mut t,
+            &who,
+            ActivityState::default(),
+            Action::Report,
+            at(2, 9),
+        )
+        .unwrap();
+        let s = acted(&mut t, &who, s, Action::Report, at(2, 10)).unwrap();
+        let s = acted(&mut t, &who, s, Action::Survey, at(4, 10)).unwrap();
+        acted(&mut t, &who, s, Action::Report, at(9, 10)).unwrap();
+        let count = |metric, day: NaiveDateTime, dim: &str| {
+            t.0.get(&who.key(metric, day.date(), dim))
+                .copied()
+                .unwrap_or(0)
+        };
+        assert_eq!(count(FUNNEL, at(2, 0), "report"), 1);
+        assert_eq!(count(FUNNEL, at(2, 0), "survey"), 1);
+        assert_eq!(count(ACTIVE, at(2, 0), ""), 1);
+        assert_eq!(count(ACTIVE, at(9, 0), ""), 1);
+        assert_eq!(count(COHORT, at(2, 0), "1"), 1);
+        // The "last action" count ends on the last day only.
+        assert_eq!(count(LAST_ACTION, at(2, 0), ""), 0);
+        assert_eq!(count(LAST_ACTION, at(4, 0), ""), 0);
+        assert_eq!(count(LAST_ACTION, at(9, 0), ""), 1);
+    }
+}
