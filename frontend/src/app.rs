@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/meetings/:id") view=pages::meetings::MeetingPage/>
                     <Route path=path!("/my-topics") view=pages::meetings::MyTopics/>
                     <Route path=path!("/actions") view=pages::meetings::ActionTracker/>
+                    <Route path=path!("/dashboard") view=pages::dashboard::Dashboard/>
                     <Route path=path!("/surveys") view=pages::surveys::Surveys/>
                     <Route path=path!("/surveys/new") view=pages::surveys::SurveyEditor/>
                     <Route path=path!("/surveys/:id/edit") view=pages::surveys::SurveyEditor/>
@@ -140,6 +141,7 @@ fn Header() -> impl IntoView {
                         <li><A href="/my-topics">{move || i18n.pick("Mijn onderwerpen", "My topics")}</A></li>
                     </Show>
                     <Show when=move || has(&[Role::Coordinator, Role::Admin, Role::Partner])>
+                        <li><A href="/dashboard">"Dashboard"</A></li>
                         <li><A href="/queue">{move || i18n.r().nav_queue}</A></li>
                         <li><A href="/actions">{move || i18n.pick("Acties", "Actions")}</A></li>
                     </Show>

@@ -1,6 +1,7 @@
 pub mod admin_categories;
 pub mod admin_privacy;
 pub mod admin_users;
+pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod meetings;

@@ -429,13 +429,16 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
     page_title(|_| "Meldingen / Reports");
     let allowed = super::require_login();
     let categories = load_categories();
-    let status = RwSignal::new(String::new());
-    let kind = RwSignal::new(String::new());
-    let overdue = RwSignal::new(false);
-    let category_f = RwSignal::new(String::new());
-    let hood_f = RwSignal::new(String::new());
-    let from_f = RwSignal::new(String::new());
-    let to_f = RwSignal::new(String::new());
+    // The dashboard drills down here with its filters in the address.
+    let start = leptos_router::hooks::use_query_map().get_untracked();
+    let initial = |k: &str| start.get(k).unwrap_or_default();
+    let status = RwSignal::new(initial("status"));
+    let kind = RwSignal::new(initial("kind"));
+    let overdue = RwSignal::new(start.get("overdue").is_some());
+    let category_f = RwSignal::new(initial("category_id"));
+    let hood_f = RwSignal::new(initial("neighbourhood_id"));
+    let from_f = RwSignal::new(initial("from"));
+    let to_f = RwSignal::new(initial("to"));
     let text = RwSignal::new(String::new());
     let applied_text = RwSignal::new(String::new());
     let neighbourhoods = load_neighbourhoods();
@@ -494,12 +497,12 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                         <label for="filter-kind">{move || i18n.r().kind_legend}</label>
                         <select id="filter-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                             <option value="">{move || i18n.r().all_kinds}</option>
-                            <option value="nuisance">{move || i18n.r().kind_nuisance}</option>
-                            <option value="burglary">{move || i18n.r().kind_burglary}</option>
+                            <option value="nuisance" selected=move || kind.get() == "nuisance">{move || i18n.r().kind_nuisance}</option>
+                            <option value="burglary" selected=move || kind.get() == "burglary">{move || i18n.r().kind_burglary}</option>
                         </select>
                     </div>
                     <div class="field check choice">
-                        <input type="checkbox" id="filter-overdue" on:change=move |ev| overdue.set(event_target_checked(&ev))/>
+                        <input type="checkbox" id="filter-overdue" prop:checked=move || overdue.get() on:change=move |ev| overdue.set(event_target_checked(&ev))/>
                         <label for="filter-overdue">{move || i18n.r().only_overdue}</label>
                     </div>
                     <div class="field">
@@ -508,7 +511,9 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                             <option value="">{move || i18n.r().all_kinds}</option>
                             {move || categories.get().map(|cats| cats.into_iter().map(|c| {
                                 let name = if i18n.lang.get() == Language::Nl { c.name_nl } else { c.name_en };
-                                view! { <option value=c.id.to_string()>{name}</option> }
+                                let v = c.id.to_string();
+                                let sel = v.clone();
+                                view! { <option value=v selected=move || category_f.get() == sel>{name}</option> }
                             }).collect_view())}
                         </select>
                     </div>
@@ -516,18 +521,20 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                         <label for="filter-neighbourhood">{move || i18n.t().neighbourhood_label}</label>
                         <select id="filter-neighbourhood" on:change=move |ev| hood_f.set(event_target_value(&ev))>
                             <option value="">"—"</option>
-                            {move || neighbourhoods.get().map(|list| list.into_iter().map(|n| view! {
-                                <option value=n.id.to_string()>{n.name}</option>
+                            {move || neighbourhoods.get().map(|list| list.into_iter().map(|n| {
+                                let v = n.id.to_string();
+                                let sel = v.clone();
+                                view! { <option value=v selected=move || hood_f.get() == sel>{n.name}</option> }
                             }).collect_view())}
                         </select>
                     </div>
                     <div class="field">
                         <label for="filter-from">{move || if i18n.lang.get() == Language::Nl { "Vanaf" } else { "From" }}</label>
-                        <input type="date" id="filter-from" on:change=move |ev| from_f.set(event_target_value(&ev))/>
+                        <input type="date" id="filter-from" prop:value=move || from_f.get() on:change=move |ev| from_f.set(event_target_value(&ev))/>
                     </div>
                     <div class="field">
                         <label for="filter-to">{move || if i18n.lang.get() == Language::Nl { "Tot en met" } else { "Until" }}</label>
-                        <input type="date" id="filter-to" on:change=move |ev| to_f.set(event_target_value(&ev))/>
+                        <input type="date" id="filter-to" prop:value=move || to_f.get() on:change=move |ev| to_f.set(event_target_value(&ev))/>
                     </div>
                     <form class="field" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
