@@ -68,7 +68,10 @@ async fn main() -> anyhow::Result<()> {
     for kind in &a.dbs {
         let dir = tempfile::tempdir()?;
         let (url, drop_pg) = match *kind {
-            "sqlite" => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
+            "sqlite" => (
+                format!("sqlite://{}", dir.path().join("bench.db").display()),
+                None,
+            ),
             _ => {
                 let admin = std::env::var("BENCH_DATABASE_URL")
                     .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -76,18 +79,27 @@ async fn main() -> anyhow::Result<()> {
                 let mut c = diesel::PgConnection::establish(&admin)?;
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c)?;
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c)?;
-                let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .unwrap_or(admin.clone());
                 (format!("{base}/{name}"), Some((admin, name)))
             }
         };
         let static_dir = dir.path().join("dist");
         std::fs::create_dir_all(&static_dir)?;
-        std::fs::write(static_dir.join("index.html"), "<!doctype html><title>bench</title>")?;
+        std::fs::write(
+            static_dir.join("index.html"),
+            "<!doctype html><title>bench</title>",
+        )?;
         let vars: HashMap<&str, String> = HashMap::from([
             ("WIJKVEILIG_DATA_DIR", dir.path().display().to_string()),
             ("WIJKVEILIG_BIND", "127.0.0.1:0".to_string()),
             ("DATABASE_URL", url.clone()),
-            ("WIJKVEILIG_JWT_SECRET", "bench-secret-bench-secret-bench-secret-123".to_string()),
+            (
+                "WIJKVEILIG_JWT_SECRET",
+                "bench-secret-bench-secret-bench-secret-123".to_string(),
+            ),
             ("WIJKVEILIG_STATIC_DIR", static_dir.display().to_string()),
         ]);
         let config = Config::from_lookup(|k| vars.get(k).cloned())?;
@@ -163,7 +175,11 @@ async fn main() -> anyhow::Result<()> {
             let mut errors = 0;
             for i in 0..a.requests + 3 {
                 let t = Instant::now();
-                let res = client.get(format!("{base}{path}")).bearer_auth(&token).send().await?;
+                let res = client
+                    .get(format!("{base}{path}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await?;
                 let ok = res.status().is_success();
                 let _ = res.bytes().await?;
                 if i >= 3 {
@@ -184,7 +200,8 @@ async fn main() -> anyhow::Result<()> {
         drop(conn);
         if let Some((admin, name)) = drop_pg {
             let mut c = diesel::PgConnection::establish(&admin)?;
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c)?;
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut c)?;
         }
     }
     println!(

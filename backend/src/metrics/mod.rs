@@ -823,9 +823,8 @@ pub fn attach_targets(
     cache.insert((scope.group, scope.hood), indicators.to_vec());
     for t in ctx.targets.iter().filter(|t| t.metric.area() == area) {
         let key = (t.group, t.neighbourhood_id);
-        if !cache.contains_key(&key) {
-            let figures = area_indicators(conn, ctx, area, &scope.with(key.0, key.1))?;
-            cache.insert(key, figures);
+        if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(key) {
+            e.insert(area_indicators(conn, ctx, area, &scope.with(key.0, key.1))?);
         }
         let actual = cache[&key]
             .iter()

@@ -21,13 +21,14 @@ use crate::db::DbConnection;
 
 pub fn recount(conn: &mut DbConnection) -> QueryResult<Tally> {
     let mut t = Tally::default();
-    let people: Vec<(
+    type Person = (
         i32,
         Option<String>,
         Option<i32>,
         NaiveDateTime,
         Option<NaiveDateTime>,
-    )> = users::table
+    );
+    let people: Vec<Person> = users::table
         .filter(users::role.eq("participant"))
         .select((
             users::id,
@@ -130,16 +131,16 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<Tally> {
         }
     }
 
-    let responses: Vec<(i32, Option<i32>, Option<String>, Option<i32>, NaiveDateTime)> =
-        survey_responses::table
-            .select((
-                survey_responses::survey_id,
-                survey_responses::respondent_id,
-                survey_responses::user_group,
-                survey_responses::neighbourhood_id,
-                survey_responses::submitted_at,
-            ))
-            .load(conn)?;
+    type Response = (i32, Option<i32>, Option<String>, Option<i32>, NaiveDateTime);
+    let responses: Vec<Response> = survey_responses::table
+        .select((
+            survey_responses::survey_id,
+            survey_responses::respondent_id,
+            survey_responses::user_group,
+            survey_responses::neighbourhood_id,
+            survey_responses::submitted_at,
+        ))
+        .load(conn)?;
     for (survey_id, respondent, group, hood, at) in responses {
         survey_answered(
             &mut t,

@@ -94,12 +94,22 @@ fn Indicators(list: Vec<Indicator>) -> impl IntoView {
 }
 
 /// Vertical bars over time; screen readers get the table below instead.
-fn week_chart(i18n: I18n, title: &str, points: Vec<(chrono::NaiveDate, Option<i64>)>) -> impl IntoView {
+fn week_chart(
+    i18n: I18n,
+    title: &str,
+    points: Vec<(chrono::NaiveDate, Option<i64>)>,
+) -> impl IntoView {
     let max = points.iter().filter_map(|p| p.1).max().unwrap_or(0).max(1) as f64;
     let (w, h) = (600.0, 140.0);
     let bw = w / points.len().max(1) as f64;
-    let first = points.first().map(|p| p.0.format("%d-%m-%Y").to_string()).unwrap_or_default();
-    let last = points.last().map(|p| p.0.format("%d-%m-%Y").to_string()).unwrap_or_default();
+    let first = points
+        .first()
+        .map(|p| p.0.format("%d-%m-%Y").to_string())
+        .unwrap_or_default();
+    let last = points
+        .last()
+        .map(|p| p.0.format("%d-%m-%Y").to_string())
+        .unwrap_or_default();
     let rows = points.clone();
     let caption = title.to_string();
     view! {
@@ -127,12 +137,15 @@ fn week_chart(i18n: I18n, title: &str, points: Vec<(chrono::NaiveDate, Option<i6
     }
 }
 
+/// Where a row of a breakdown leads.
+type RowLink = Box<dyn Fn(&Cell) -> String>;
+
 /// A two-column table of labelled counts; `link` makes each row a drill-down.
 fn cells_table(
     i18n: I18n,
     caption: String,
     cells: Vec<Cell>,
-    link: Option<Box<dyn Fn(&Cell) -> String>>,
+    link: Option<RowLink>,
 ) -> impl IntoView {
     let aria = caption.clone();
     view! {
@@ -158,13 +171,7 @@ fn cells_table(
 pub fn Dashboard() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    page_title(|t| {
-        if std::ptr::eq(t, crate::i18n::texts(Language::Nl)) {
-            "Dashboard"
-        } else {
-            "Dashboard"
-        }
-    });
+    page_title(|_| "Dashboard");
     let allowed = super::require_login();
     let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
     let editor = move || matches!(role(), Some(Role::Coordinator | Role::Admin));
@@ -212,10 +219,17 @@ pub fn Dashboard() -> impl IntoView {
         let p = period.get_untracked();
         spawn_local(async move {
             let ok = session
-                .download(&format!("/api/monitor?period={p}&format=csv"), "text/csv", &format!("monitor-{p}.csv"))
+                .download(
+                    &format!("/api/monitor?period={p}&format=csv"),
+                    "text/csv",
+                    &format!("monitor-{p}.csv"),
+                )
                 .await;
             if !ok {
-                message.set(Some(i18n.pick("Downloaden lukte niet.", "The download failed.").into()));
+                message.set(Some(
+                    i18n.pick("Downloaden lukte niet.", "The download failed.")
+                        .into(),
+                ));
             }
         });
     };
@@ -225,19 +239,36 @@ pub fn Dashboard() -> impl IntoView {
         let tab = web_sys::window().and_then(|w| w.open_with_url("about:blank").ok().flatten());
         spawn_local(async move {
             let body = serde_json::json!({ "period": p });
-            match session.call::<_, Link>(Method::POST, "/api/monitor/links", Some(&body)).await {
+            match session
+                .call::<_, Link>(Method::POST, "/api/monitor/links", Some(&body))
+                .await
+            {
                 Ok(link) => match tab {
-                    Some(tab) => { let _ = tab.location().set_href(&link.url); }
-                    None => { if let Some(w) = web_sys::window() { let _ = w.location().set_href(&link.url); } }
+                    Some(tab) => {
+                        let _ = tab.location().set_href(&link.url);
+                    }
+                    None => {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().set_href(&link.url);
+                        }
+                    }
                 },
-                Err(e) => { if let Some(tab) = tab { let _ = tab.close(); } message.set(Some(e.message(i18n.t()))); }
+                Err(e) => {
+                    if let Some(tab) = tab {
+                        let _ = tab.close();
+                    }
+                    message.set(Some(e.message(i18n.t())));
+                }
             }
         });
     };
     let drill = move |extra: String| {
         let mut url = format!("/queue?{extra}");
         if let Some((from, to)) = Period::parse(&period.get_untracked()).and_then(Period::bounds) {
-            url.push_str(&format!("&from={from}&to={}", to - chrono::Duration::days(1)));
+            url.push_str(&format!(
+                "&from={from}&to={}",
+                to - chrono::Duration::days(1)
+            ));
         }
         if !hood.get_untracked().is_empty() && !extra.contains("neighbourhood_id") {
             url.push_str(&format!("&neighbourhood_id={}", hood.get_untracked()));
@@ -332,8 +363,8 @@ pub fn Dashboard() -> impl IntoView {
                     Some(Ok(r)) => {
                         let weeks: Vec<_> = r.per_week.iter().map(|w| (w.week, w.value)).collect();
                         let staff = role() != Some(Role::Partner);
-                        let link = move |f: fn(&Cell) -> String| -> Option<Box<dyn Fn(&Cell) -> String>> {
-                            staff.then(|| Box::new(move |c: &Cell| drill(f(c))) as Box<dyn Fn(&Cell) -> String>)
+                        let link = move |f: fn(&Cell) -> String| -> Option<RowLink> {
+                            staff.then(|| Box::new(move |c: &Cell| drill(f(c))) as RowLink)
                         };
                         view! {
                             <Indicators list=r.indicators.clone()/>
@@ -433,11 +464,41 @@ pub fn Dashboard() -> impl IntoView {
 fn funnel_label(lang: Language, key: &str) -> &'static str {
     let nl = lang == Language::Nl;
     match key {
-        "signed_up" => if nl { "Aangemeld" } else { "Signed up" },
-        "report" => if nl { "… en een melding gedaan" } else { "… and filed a report" },
-        "survey" => if nl { "… en een vragenlijst ingevuld (niet anoniem)" } else { "… and answered a survey (not anonymous)" },
-        "topic" => if nl { "… en een onderwerp ingebracht of gesteund" } else { "… and proposed or supported a topic" },
-        "rsvp" => if nl { "… en aangemeld voor een bijeenkomst" } else { "… and RSVP'd to a meeting" },
+        "signed_up" => {
+            if nl {
+                "Aangemeld"
+            } else {
+                "Signed up"
+            }
+        }
+        "report" => {
+            if nl {
+                "… en een melding gedaan"
+            } else {
+                "… and filed a report"
+            }
+        }
+        "survey" => {
+            if nl {
+                "… en een vragenlijst ingevuld (niet anoniem)"
+            } else {
+                "… and answered a survey (not anonymous)"
+            }
+        }
+        "topic" => {
+            if nl {
+                "… en een onderwerp ingebracht of gesteund"
+            } else {
+                "… and proposed or supported a topic"
+            }
+        }
+        "rsvp" => {
+            if nl {
+                "… en aangemeld voor een bijeenkomst"
+            } else {
+                "… and RSVP'd to a meeting"
+            }
+        }
         _ => "",
     }
 }
@@ -452,7 +513,11 @@ fn TargetForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
     let due = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<shared::FieldError>::new());
-    let err = move |f: &'static str| move || errors.get().into_iter().find(|e| e.field == f).map(|e| view! { <p class="field-error" id=format!("target-{f}-error")>{crate::i18n::field_message(i18n.lang.get(), &e.code).map(str::to_owned).unwrap_or(e.message)}</p> });
+    let err = move |f: &'static str| {
+        move || {
+            errors.get().into_iter().find(|e| e.field == f).map(|e| view! { <p class="field-error" id=format!("target-{f}-error")>{crate::i18n::field_message(i18n.lang.get(), &e.code).map(str::to_owned).unwrap_or(e.message)}</p> })
+        }
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = serde_json::json!({
@@ -463,12 +528,24 @@ fn TargetForm(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
             "label": label.get_untracked(),
         });
         if due.get_untracked().is_empty() {
-            errors.set(vec![shared::FieldError::new("due_on", "required", "Choose a date.")]);
+            errors.set(vec![shared::FieldError::new(
+                "due_on",
+                "required",
+                "Choose a date.",
+            )]);
             return;
         }
         spawn_local(async move {
-            match session.call::<_, TargetDto>(Method::POST, "/api/metrics/targets", Some(&body)).await {
-                Ok(_) => { errors.set(Vec::new()); value.set(String::new()); label.set(String::new()); on_saved(); }
+            match session
+                .call::<_, TargetDto>(Method::POST, "/api/metrics/targets", Some(&body))
+                .await
+            {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    value.set(String::new());
+                    label.set(String::new());
+                    on_saved();
+                }
                 Err(e) => errors.set(e.field_errors()),
             }
         });
