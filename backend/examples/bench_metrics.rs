@@ -6,6 +6,8 @@
 //! cargo run --release -p backend --example bench_metrics -- \
 //!     --participants 100000 --reports 1000000 [--requests 40] [--db sqlite|postgres|both]
 //! ```
+//! `--database-url URL` times an existing database (seeded before with
+//! `backend seed-demo`) instead of seeding a fresh one.
 //! PostgreSQL is reached through `BENCH_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`); a scratch database is
 //! created there and dropped afterwards.
@@ -25,6 +27,7 @@ struct Args {
     reports: usize,
     requests: usize,
     dbs: Vec<&'static str>,
+    existing: Option<String>,
 }
 
 fn args() -> Args {
@@ -33,6 +36,7 @@ fn args() -> Args {
         reports: 100_000,
         requests: 40,
         dbs: vec!["sqlite", "postgres"],
+        existing: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -42,6 +46,14 @@ fn args() -> Args {
             "--participants" => a.participants = value.parse().expect("a number"),
             "--reports" => a.reports = value.parse().expect("a number"),
             "--requests" => a.requests = value.parse().expect("a number"),
+            "--database-url" => {
+                a.dbs = vec![if value.starts_with("postgres") {
+                    "postgres"
+                } else {
+                    "sqlite"
+                }];
+                a.existing = Some(value);
+            }
             "--db" => {
                 a.dbs = match value.as_str() {
                     "sqlite" => vec!["sqlite"],
@@ -67,8 +79,9 @@ async fn main() -> anyhow::Result<()> {
     let mut results: Vec<(String, String, Duration, Duration, usize)> = Vec::new();
     for kind in &a.dbs {
         let dir = tempfile::tempdir()?;
-        let (url, drop_pg) = match *kind {
-            "sqlite" => (
+        let (url, drop_pg) = match (*kind, &a.existing) {
+            (_, Some(url)) => (url.clone(), None),
+            ("sqlite", None) => (
                 format!("sqlite://{}", dir.path().join("bench.db").display()),
                 None,
             ),
@@ -105,39 +118,41 @@ async fn main() -> anyhow::Result<()> {
         let config = Config::from_lookup(|k| vars.get(k).cloned())?;
         let mut conn = db::establish(&url, config.database_kind)?;
         db::run_migrations(&mut conn)?;
-        println!(
-            "== {kind}: seeding {} participants, {} reports",
-            a.participants, a.reports
-        );
-        let started = Instant::now();
-        let counts = tokio::task::block_in_place(|| {
-            seed(
-                &mut conn,
-                &SeedOptions {
-                    participants: a.participants,
-                    reports: a.reports,
-                    surveys: 12,
-                    meetings_per_month: 2,
-                    months: 12,
-                    seed: 7,
-                },
-                backend::db::models::now(),
-            )
-        })?;
-        println!(
-            "seeded in {:.0} s: {} reports, {} events, {} responses, {} topics, {} rollup rows",
-            started.elapsed().as_secs_f64(),
-            counts.reports,
-            counts.events,
-            counts.responses,
-            counts.topics,
-            counts.rollup_rows
-        );
+        if a.existing.is_none() {
+            println!(
+                "== {kind}: seeding {} participants, {} reports",
+                a.participants, a.reports
+            );
+            let started = Instant::now();
+            let counts = tokio::task::block_in_place(|| {
+                seed(
+                    &mut conn,
+                    &SeedOptions {
+                        participants: a.participants,
+                        reports: a.reports,
+                        surveys: 12,
+                        meetings_per_month: 2,
+                        months: 12,
+                        seed: 7,
+                    },
+                    backend::db::models::now(),
+                )
+            })?;
+            println!(
+                "seeded in {:.0} s: {} reports, {} events, {} responses, {} topics, {} rollup rows",
+                started.elapsed().as_secs_f64(),
+                counts.reports,
+                counts.events,
+                counts.responses,
+                counts.topics,
+                counts.rollup_rows
+            );
+        }
         let at = backend::db::models::now();
         let coordinator = db::users::insert(
             &mut conn,
             &backend::db::models::NewUser {
-                email: "bench@gemeente.test",
+                email: &format!("bench{}@gemeente.test", std::process::id()),
                 password_hash: "!",
                 display_name: "Bench",
                 role: "coordinator",

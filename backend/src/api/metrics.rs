@@ -337,12 +337,32 @@ pub async fn monitor(
     };
     ApiError::check(errors)?;
     let period = period.ok_or(ApiError::NotFound)?;
-    let body = db::run(&state.pool, move |conn| {
-        let ctx = Ctx::load(conn, true, now())?;
-        let report = m::monitor::build(conn, &ctx, period)?;
-        Ok::<_, ApiError>(if csv { report.csv() } else { report.html() })
+    let ctx = db::run(&state.pool, |conn| {
+        Ok::<_, ApiError>(Ctx::load(conn, true, now())?)
     })
     .await?;
+    // This period and the one before on two connections at once.
+    let current = {
+        let ctx = ctx.clone();
+        db::run(&state.pool, move |conn| {
+            Ok::<_, ApiError>(m::monitor::areas(conn, &ctx, period)?)
+        })
+    };
+    let before = async {
+        match period.previous() {
+            Some(prev) => {
+                let ctx = ctx.clone();
+                db::run(&state.pool, move |conn| {
+                    Ok::<_, ApiError>(Some(m::monitor::areas(conn, &ctx, prev)?))
+                })
+                .await
+            }
+            None => Ok(None),
+        }
+    };
+    let (current, before) = futures_util::future::join(current, before).await;
+    let report = m::monitor::Monitor::new(period, current?, before?);
+    let body = if csv { report.csv() } else { report.html() };
     let name = format!("monitor-{}", period.as_string());
     Ok(if csv {
         HttpResponse::Ok()

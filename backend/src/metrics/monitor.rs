@@ -21,41 +21,48 @@ pub struct Monitor {
     )>,
 }
 
-pub fn build(conn: &mut DbConnection, ctx: &Ctx, period: Period) -> QueryResult<Monitor> {
-    let today = ctx.today();
-    let scope = Scope::new(period, None, None, today);
-    let all = |conn: &mut DbConnection, scope: &Scope| -> QueryResult<_> {
-        let mut p = participation(conn, ctx, scope)?;
-        attach_targets(
-            conn,
-            ctx,
-            MetricArea::Participation,
-            scope,
-            &mut p.indicators,
-        )?;
-        let mut r = reports(conn, ctx, scope)?;
-        attach_targets(conn, ctx, MetricArea::Reports, scope, &mut r.indicators)?;
-        let mut s = surveys(conn, ctx, scope)?;
-        attach_targets(conn, ctx, MetricArea::Surveys, scope, &mut s.indicators)?;
-        let mut m = meetings(conn, ctx, scope)?;
-        attach_targets(conn, ctx, MetricArea::Meetings, scope, &mut m.indicators)?;
-        Ok((p, r, s, m))
-    };
-    let (participation, reports, surveys, meetings) = all(conn, &scope)?;
-    let previous = period.previous();
-    let before = match previous {
-        Some(prev) => Some(all(conn, &Scope::new(prev, None, None, today))?),
-        None => None,
-    };
-    Ok(Monitor {
-        period,
-        previous,
-        participation,
-        reports,
-        surveys,
-        meetings,
-        before,
-    })
+/// The four areas of one period, with their targets.
+pub type Areas = (
+    ParticipationMetrics,
+    ReportMetrics,
+    SurveyMetrics,
+    MeetingMetrics,
+);
+
+pub fn areas(conn: &mut DbConnection, ctx: &Ctx, period: Period) -> QueryResult<Areas> {
+    let scope = Scope::new(period, None, None, ctx.today());
+    let mut p = participation(conn, ctx, &scope)?;
+    attach_targets(
+        conn,
+        ctx,
+        MetricArea::Participation,
+        &scope,
+        &mut p.indicators,
+    )?;
+    let mut r = reports(conn, ctx, &scope)?;
+    attach_targets(conn, ctx, MetricArea::Reports, &scope, &mut r.indicators)?;
+    let mut s = surveys(conn, ctx, &scope)?;
+    attach_targets(conn, ctx, MetricArea::Surveys, &scope, &mut s.indicators)?;
+    let mut m = meetings(conn, ctx, &scope)?;
+    attach_targets(conn, ctx, MetricArea::Meetings, &scope, &mut m.indicators)?;
+    Ok((p, r, s, m))
+}
+
+impl Monitor {
+    /// The period's areas beside those of the period before (computed apart,
+    /// so that a caller may do both at once on two connections).
+    pub fn new(period: Period, now: Areas, before: Option<Areas>) -> Monitor {
+        let (participation, reports, surveys, meetings) = now;
+        Monitor {
+            period,
+            previous: period.previous(),
+            participation,
+            reports,
+            surveys,
+            meetings,
+            before,
+        }
+    }
 }
 
 impl Monitor {
