@@ -198,7 +198,11 @@ impl Monitor {
                 "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(i.metric.label_nl()),
                 shown(i.value),
-                shown(prev),
+                if self.before.is_some() {
+                    shown(prev)
+                } else {
+                    "–".into()
+                },
                 esc(&target)
             ));
         }

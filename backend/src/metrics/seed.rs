@@ -269,6 +269,10 @@ pub fn seed(
         .iter()
         .map(|p| p.signed_up.and_hms_opt(12, 0, 0).unwrap_or(start))
         .collect();
+    // Participants in order of sign-up: a report at time t comes from someone
+    // who had signed up by then, and reports spread evenly over the period.
+    let mut by_signup: Vec<usize> = (0..people.len()).collect();
+    by_signup.sort_by_key(|p| created_of[*p]);
 
     // Reports: filed by a participant after their sign-up, mostly in their own
     // neighbourhood; triaged within hours to days, many forwarded and resolved.
@@ -289,11 +293,15 @@ pub fn seed(
         write_tx(conn, |conn| -> QueryResult<()> {
             for &i in chunk {
                 let id = first_report + i as i32;
-                let p = rng.gen_range(0..people.len());
+                let mut created = start + Duration::seconds(rng.gen_range(0..span.max(60)));
+                let known = by_signup.partition_point(|p| created_of[*p] <= created);
+                let p = if known == 0 {
+                    created = created_of[by_signup[0]].min(now);
+                    by_signup[0]
+                } else {
+                    by_signup[rng.gen_range(0..known)]
+                };
                 let who = &people[p];
-                let earliest = created_of[p].max(start);
-                let room = (now - earliest).num_seconds().max(60);
-                let created = earliest + Duration::seconds(rng.gen_range(0..room));
                 let cat = &categories[rng.gen_range(0..categories.len())];
                 let hood = if rng.gen_bool(0.85) {
                     who.hood

@@ -15,7 +15,8 @@ CREATE TABLE metric_rollups (
 
 -- The reporter's group at filing time: statistics by group survive erasure.
 ALTER TABLE reports ADD COLUMN reporter_group TEXT;
-CREATE INDEX reports_awaiting_due_idx ON reports (status, due_at);
+-- Overdue counts read only this index (status, deadline, then the filters).
+CREATE INDEX reports_awaiting_due_idx ON reports (status, due_at, created_at, neighbourhood_id, reporter_group);
 -- Survey audiences on the dashboard: participants per group and neighbourhood.
 CREATE INDEX users_participants_idx ON users (role, active, user_group, neighbourhood_id);
 
