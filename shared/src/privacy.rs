@@ -73,6 +73,18 @@ pub struct ExportedRsvp {
     pub updated_at: chrono::NaiveDateTime,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedPhoto {
+    pub report_id: i32,
+    pub id: i32,
+    pub content_type: String,
+    pub byte_size: i32,
+    pub width: i32,
+    pub height: i32,
+    pub uploaded_at: chrono::NaiveDateTime,
+}
+
 /// `GET /api/me/export`: everything the platform holds about me.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -80,8 +92,10 @@ pub struct DataExport {
     pub exported_at: chrono::NaiveDateTime,
     pub account: UserDto,
     pub consents: Vec<ConsentDto>,
-    /// My reports with their public history and photos' metadata.
+    /// My reports with their public history.
     pub reports: Vec<ReportDto>,
+    /// The photos of my reports: what was stored, not the images themselves.
+    pub photos: Vec<ExportedPhoto>,
     /// My answers to surveys that were not anonymous (anonymous ones hold no link to me).
     pub survey_responses: Vec<ExportedResponse>,
     pub topics: Vec<ExportedTopic>,

@@ -72,6 +72,37 @@ fn export(conn: &mut DbConnection, auth: &AuthUser) -> ApiResult<DataExport> {
         .order(crate::db::schema::reports::id.asc())
         .select(crate::db::schema::reports::id)
         .load(conn)?;
+    let photos = {
+        use crate::db::schema::report_photos as ph;
+        ph::table
+            .filter(ph::report_id.eq_any(&report_ids))
+            .order((ph::report_id.asc(), ph::id.asc()))
+            .select((
+                ph::report_id,
+                ph::id,
+                ph::content_type,
+                ph::byte_size,
+                ph::width,
+                ph::height,
+                ph::created_at,
+            ))
+            .load::<(i32, i32, String, i32, i32, i32, chrono::NaiveDateTime)>(conn)?
+            .into_iter()
+            .map(
+                |(report_id, id, content_type, byte_size, width, height, uploaded_at)| {
+                    shared::privacy::ExportedPhoto {
+                        report_id,
+                        id,
+                        content_type,
+                        byte_size,
+                        width,
+                        height,
+                        uploaded_at,
+                    }
+                },
+            )
+            .collect()
+    };
     let reports = report_ids
         .into_iter()
         .map(|id| super::reports::load_detail(conn, auth, id))
@@ -176,6 +207,7 @@ fn export(conn: &mut DbConnection, auth: &AuthUser) -> ApiResult<DataExport> {
         account: auth.user.to_dto(),
         consents,
         reports,
+        photos,
         survey_responses,
         topics: topics_out,
         supports,

@@ -217,6 +217,29 @@ async fn the_export_holds_my_data_and_nothing_of_others() {
     )
     .await;
 
+    // A photo on Anna's report: its metadata is in the export.
+    let mine: Value = app
+        .get_auth("/api/reports?mine=true", &anna.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let report_id = mine["items"][0]["id"].as_i64().unwrap();
+    let mut png = Vec::new();
+    image::DynamicImage::new_rgb8(40, 30)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let res = app
+        .client
+        .post(app.url(&format!("/api/reports/{report_id}/photos")))
+        .bearer_auth(&anna.token)
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+
     let res = app.get_auth("/api/me/export", &anna.token).await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-disposition"]
@@ -227,6 +250,14 @@ async fn the_export_holds_my_data_and_nothing_of_others() {
     assert_eq!(export["account"]["email"], "anna@example.nl");
     assert_eq!(export["consents"].as_array().unwrap().len(), 1);
     assert_eq!(export["reports"].as_array().unwrap().len(), 1);
+    let photos = export["photos"].as_array().unwrap();
+    assert_eq!(photos.len(), 1);
+    assert_eq!(photos[0]["report_id"], report_id);
+    assert_eq!(
+        (photos[0]["width"].clone(), photos[0]["height"].clone()),
+        (json!(40), json!(30))
+    );
+    assert!(photos[0]["byte_size"].as_i64().unwrap() > 0);
     assert_eq!(
         export["reports"][0]["description"],
         "Geluidsoverlast gemeld door Anna Exportvrouw"
