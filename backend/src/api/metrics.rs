@@ -148,25 +148,11 @@ pub async fn meetings(
     .await
 }
 
-type TargetRow = (
-    i32,
-    String,
-    Option<String>,
-    Option<i32>,
-    f64,
-    chrono::NaiveDate,
-    String,
-);
-
-fn load_targets(conn: &mut DbConnection) -> QueryResult<Vec<TargetDto>> {
-    Ok(Ctx::load(conn, false, now())?.targets)
-}
-
 #[utoipa::path(get, path = "/api/metrics/targets", tag = "metrics", security(("bearer" = [])),
     responses((status = 200, body = [TargetDto]), (status = 403, body = Problem)))]
 pub async fn list_targets(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpResponse> {
     auth.require(VIEWERS)?;
-    let out = db::run(&state.pool, |conn| Ok::<_, ApiError>(load_targets(conn)?)).await?;
+    let out = db::run(&state.pool, |conn| Ok::<_, ApiError>(m::targets(conn)?)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -185,7 +171,7 @@ pub async fn create_target(
     let dto = db::run(&state.pool, move |conn| {
         check_hood(conn, body.neighbourhood_id)?;
         write_tx(conn, |conn| -> ApiResult<TargetDto> {
-            let row: TargetRow = diesel::insert_into(metric_targets::table)
+            let row: m::TargetRow = diesel::insert_into(metric_targets::table)
                 .values((
                     metric_targets::metric.eq(body.metric.as_str()),
                     metric_targets::user_group.eq(body.group.map(|g| g.as_str())),
@@ -196,25 +182,9 @@ pub async fn create_target(
                     metric_targets::created_by.eq(actor),
                     metric_targets::created_at.eq(now()),
                 ))
-                .returning((
-                    metric_targets::id,
-                    metric_targets::metric,
-                    metric_targets::user_group,
-                    metric_targets::neighbourhood_id,
-                    metric_targets::value,
-                    metric_targets::due_on,
-                    metric_targets::label,
-                ))
+                .returning(m::TARGET_COLUMNS)
                 .get_result(conn)?;
-            Ok(TargetDto {
-                id: row.0,
-                metric: body.metric,
-                group: body.group,
-                neighbourhood_id: row.3,
-                value: row.4,
-                due_on: row.5,
-                label: row.6,
-            })
+            m::target_dto(row).ok_or(ApiError::NotFound)
         })
     })
     .await?;

@@ -364,7 +364,7 @@ pub fn compute(
 
 /// One CSV cell: quoted when needed, and text that a spreadsheet would run as
 /// a formula is prefixed with an apostrophe.
-fn cell(value: &str, is_text: bool) -> String {
+pub(crate) fn cell(value: &str, is_text: bool) -> String {
     let guarded = if is_text && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -79,6 +79,64 @@ impl Scope {
     }
 }
 
+use crate::db::schema::metric_targets as t;
+
+/// A target as stored: [`TARGET_COLUMNS`] in order.
+pub type TargetRow = (
+    i32,
+    String,
+    Option<String>,
+    Option<i32>,
+    f64,
+    NaiveDate,
+    String,
+);
+
+#[allow(non_camel_case_types)]
+type TargetColumns = (
+    t::id,
+    t::metric,
+    t::user_group,
+    t::neighbourhood_id,
+    t::value,
+    t::due_on,
+    t::label,
+);
+
+pub const TARGET_COLUMNS: TargetColumns = (
+    t::id,
+    t::metric,
+    t::user_group,
+    t::neighbourhood_id,
+    t::value,
+    t::due_on,
+    t::label,
+);
+
+/// A stored target as the API shows it; `None` for a metric no longer known.
+pub fn target_dto((id, metric, group, hood, value, due_on, label): TargetRow) -> Option<TargetDto> {
+    Some(TargetDto {
+        id,
+        metric: TargetMetric::parse(&metric)?,
+        group: group.as_deref().and_then(Group::parse),
+        neighbourhood_id: hood,
+        value,
+        due_on,
+        label,
+    })
+}
+
+/// Every pilot target, oldest first.
+pub fn targets(conn: &mut DbConnection) -> QueryResult<Vec<TargetDto>> {
+    Ok(t::table
+        .order(t::id.asc())
+        .select(TARGET_COLUMNS)
+        .load::<TargetRow>(conn)?
+        .into_iter()
+        .filter_map(target_dto)
+        .collect())
+}
+
 /// Everything a computation needs besides the scope.
 #[derive(Clone)]
 pub struct Ctx {
@@ -92,7 +150,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn load(conn: &mut DbConnection, suppress: bool, now: NaiveDateTime) -> QueryResult<Ctx> {
-        use crate::db::schema::{metric_targets as t, neighbourhoods};
+        use crate::db::schema::neighbourhoods;
         let hoods = neighbourhoods::table
             .order(neighbourhoods::name.asc())
             .select((neighbourhoods::id, neighbourhoods::name))
@@ -101,39 +159,7 @@ impl Ctx {
             .into_iter()
             .map(|c| (c.id, (c.kind, c.name_nl, c.name_en)))
             .collect();
-        let targets = t::table
-            .order(t::id.asc())
-            .select((
-                t::id,
-                t::metric,
-                t::user_group,
-                t::neighbourhood_id,
-                t::value,
-                t::due_on,
-                t::label,
-            ))
-            .load::<(
-                i32,
-                String,
-                Option<String>,
-                Option<i32>,
-                f64,
-                NaiveDate,
-                String,
-            )>(conn)?
-            .into_iter()
-            .filter_map(|(id, metric, group, hood, value, due_on, label)| {
-                Some(TargetDto {
-                    id,
-                    metric: TargetMetric::parse(&metric)?,
-                    group: group.as_deref().and_then(Group::parse),
-                    neighbourhood_id: hood,
-                    value,
-                    due_on,
-                    label,
-                })
-            })
-            .collect();
+        let targets = targets(conn)?;
         Ok(Ctx {
             suppress,
             now,
@@ -336,18 +362,11 @@ pub fn participation(
 ) -> QueryResult<ParticipationMetrics> {
     let today = ctx.today();
     let signups = fetch(conn, SIGNUPS, scope, &["day", "user_group", "dim"])?;
-    let mut per_week: BTreeMap<NaiveDate, (i64, i64, i64)> = weekly(&[], scope, today)
-        .keys()
-        .map(|w| (*w, (0, 0, 0)))
+    let mut per_week: BTreeMap<NaiveDate, (i64, i64, i64)> = weekly(&signups, scope, today)
+        .into_keys()
+        .map(|w| (w, (0, 0, 0)))
         .collect();
     let first = signups.iter().map(|r| r.day).min();
-    if scope.period == Period::All {
-        if let Some(f) = first {
-            for w in weeks(f, today) {
-                per_week.entry(w).or_default();
-            }
-        }
-    }
     let (mut total_signups, mut verified) = (0, 0);
     for r in &signups {
         let e = per_week.entry(week_start(r.day)).or_default();

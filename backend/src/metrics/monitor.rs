@@ -139,7 +139,7 @@ impl Monitor {
             for (h, v) in heads.iter().zip(values) {
                 out.push_str(&format!(
                     "neighbourhood,{h},{},{},,\r\n",
-                    csv_field(&hood),
+                    crate::domain::survey_results::cell(&hood, true),
                     count(v)
                 ));
             }
@@ -325,18 +325,4 @@ fn shown(v: Option<f64>) -> String {
 
 fn count(v: Option<i64>) -> String {
     v.map_or(format!("<{SUPPRESS_BELOW}"), |v| v.to_string())
-}
-
-/// A CSV field, quoted when needed, with spreadsheet formulas defused.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
