@@ -258,6 +258,7 @@ fn create_admin(
             active: true,
             created_at: at,
             updated_at: at,
+            campaign_id: None,
         },
     )?;
     if generate {

@@ -85,7 +85,9 @@ pub struct ErasureCounts {
 /// Erases an account: my reports stay for statistics without any link to me
 /// or my feedback text; non-anonymous survey answers are detached; topics stay
 /// without my name (the foreign keys set NULL); sessions, tokens,
-/// notifications, supports, RSVPs and consents go with the account (cascade);
+/// notifications, supports, RSVPs, team memberships, patrol sign-ups and
+/// consents go with the account (cascade); observations stay in the team's
+/// log without my name; team proposals not approved are deleted;
 /// mails to my address leave the outbox. Runs inside the caller's transaction.
 pub fn erase_account(conn: &mut DbConnection, user_id: i32) -> QueryResult<ErasureCounts> {
     use crate::db::schema::{survey_answers, survey_responses, topics};
@@ -116,6 +118,12 @@ pub fn erase_account(conn: &mut DbConnection, user_id: i32) -> QueryResult<Erasu
                 topics::description.eq(replace("description")),
             ))
             .execute(conn)?;
+        diesel::update(
+            crate::db::schema::observations::table
+                .filter(crate::db::schema::observations::user_id.eq(user_id)),
+        )
+        .set(crate::db::schema::observations::what.eq(replace("what")))
+        .execute(conn)?;
         let mine = survey_responses::table
             .filter(survey_responses::respondent_id.eq(user_id))
             .select(survey_responses::id);
@@ -134,6 +142,16 @@ pub fn erase_account(conn: &mut DbConnection, user_id: i32) -> QueryResult<Erasu
             reports::feedback.eq(None::<String>),
         ))
         .execute(conn)?;
+    // Team proposals nobody approved hold only my words and my contact details.
+    {
+        use crate::db::schema::teams;
+        diesel::delete(
+            teams::table
+                .filter(teams::proposer_id.eq(user_id))
+                .filter(teams::status.ne("approved")),
+        )
+        .execute(conn)?;
+    }
     let outbox_mails =
         diesel::delete(outbox::table.filter(outbox::recipient.eq(&email))).execute(conn)?;
     // Audit entries about this account stay, without pointing at it.

@@ -113,6 +113,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .route("/healthz", web::get().to(api::health::healthz))
                 .route("/readyz", web::get().to(api::health::readyz))
+                .route("/c/{code}", web::get().to(api::campaigns::short_link))
                 .service(
                     web::scope("/api")
                         .wrap(ErrorHandlers::new().default_handler(as_problem))

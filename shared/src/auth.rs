@@ -15,6 +15,10 @@ pub struct SignupRequest {
     pub accepted_privacy_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<crate::users::Language>,
+    /// The code of the campaign link the person came through. An unknown or
+    /// ended code is ignored: the sign-up works, without attribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

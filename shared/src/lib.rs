@@ -27,6 +27,7 @@ macro_rules! string_enum {
 }
 
 pub mod auth;
+pub mod campaigns;
 pub mod error;
 pub mod meetings;
 pub mod metrics;
@@ -34,6 +35,7 @@ pub mod neighbourhoods;
 pub mod privacy;
 pub mod reports;
 pub mod surveys;
+pub mod teams;
 pub mod users;
 pub mod validation;
 

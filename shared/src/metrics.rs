@@ -284,9 +284,12 @@ pub struct ParticipationMetrics {
     /// Distinct participants who did something, per week.
     pub active_per_week: Vec<WeekPoint>,
     /// Of those who signed up in the period: signed up, then filed a report,
-    /// answered a survey, proposed or supported a topic, RSVP'd.
+    /// answered a survey, proposed or supported a topic, RSVP'd, joined a team.
     pub funnel: Vec<Cell>,
     pub cohorts: Vec<Cohort>,
+    /// Those who signed up in the period by outreach channel (`direct`: no
+    /// campaign link), with how many took part within 30 days.
+    pub by_channel: Vec<crate::campaigns::CampaignResult>,
 }
 
 /// Nearest-rank percentiles of a duration, in hours (whole hours up to two

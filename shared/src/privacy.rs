@@ -102,6 +102,45 @@ pub struct DataExport {
     pub supports: Vec<ExportedSupport>,
     pub rsvps: Vec<ExportedRsvp>,
     pub notifications: Vec<NotificationDto>,
+    /// The outreach campaign whose link I signed up through, if any.
+    pub campaign: Option<String>,
+    /// Prevention teams I proposed, belong to or asked to join.
+    pub teams: Vec<ExportedMembership>,
+    /// Patrols I signed up for.
+    pub patrols: Vec<ExportedPatrol>,
+    pub observations: Vec<ExportedObservation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedMembership {
+    pub team_id: i32,
+    pub team_name: String,
+    /// `requested`, `active`, or `proposed` for a team I proposed and am not in.
+    pub status: String,
+    pub lead: bool,
+    pub since: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedPatrol {
+    pub patrol_id: i32,
+    pub team_id: i32,
+    pub starts_at: chrono::NaiveDateTime,
+    pub meeting_point: String,
+    pub signed_up_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedObservation {
+    pub id: i32,
+    pub patrol_id: i32,
+    pub what: String,
+    pub place: String,
+    pub observed_at: chrono::NaiveDateTime,
+    pub report_id: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -120,9 +120,15 @@ pub async fn signup(
         .then(|| institution_domain(&state, &email))
         .flatten();
     let config = state.config.clone();
+    let campaign_code = body.campaign.clone();
     let created = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
+            // First touch; an unknown or ended campaign is simply not attributed.
+            let campaign_id = match campaign_code.as_deref() {
+                Some(code) => crate::db::campaigns::running_by_code(conn, code, at.date())?,
+                None => None,
+            };
             let user = users::insert(
                 conn,
                 &NewUser {
@@ -139,6 +145,7 @@ pub async fn signup(
                     active: true,
                     created_at: at,
                     updated_at: at,
+                    campaign_id,
                 },
             )?;
             crate::privacy::record_consent(conn, user.id, shared::PRIVACY_VERSION, at)?;

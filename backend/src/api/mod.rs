@@ -4,6 +4,7 @@ pub mod admin_api_keys;
 pub mod admin_categories;
 pub mod admin_users;
 pub mod auth;
+pub mod campaigns;
 pub mod health;
 pub mod me;
 pub mod meetings;
@@ -15,6 +16,7 @@ pub mod photos;
 pub mod privacy;
 pub mod reports;
 pub mod surveys;
+pub mod teams;
 
 use actix_web::{error::JsonPayloadError, error::QueryPayloadError, web, HttpRequest};
 
@@ -158,6 +160,46 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/metrics/targets/{id}").route(web::delete().to(metrics::delete_target)))
         .service(resource("/monitor").route(get().to(metrics::monitor)))
         .service(resource("/monitor/links").route(post().to(metrics::monitor_link)))
+        .service(
+            resource("/teams")
+                .route(get().to(teams::list))
+                .route(post().to(teams::propose)),
+        )
+        // Before /teams/{id}, which would take "overview" for an id.
+        .service(resource("/teams/overview").route(get().to(teams::overview)))
+        .service(resource("/teams/{id}").route(get().to(teams::get)))
+        .service(resource("/teams/{id}/decision").route(post().to(teams::decide)))
+        .service(resource("/teams/{id}/members").route(post().to(teams::join)))
+        .service(
+            resource("/teams/{id}/members/{user_id}")
+                .route(patch().to(teams::update_member))
+                .route(web::delete().to(teams::remove_member)),
+        )
+        .service(
+            resource("/teams/{id}/patrols")
+                .route(get().to(teams::patrols))
+                .route(post().to(teams::plan_patrol)),
+        )
+        .service(
+            resource("/patrols/{id}/signup")
+                .route(web::put().to(teams::sign_up))
+                .route(web::delete().to(teams::withdraw)),
+        )
+        .service(
+            resource("/patrols/{id}/observations")
+                .route(get().to(teams::observations))
+                .route(post().to(teams::observe)),
+        )
+        .service(resource("/observations/{id}/report").route(post().to(teams::to_report)))
+        .service(
+            resource("/campaigns")
+                .route(get().to(campaigns::list))
+                .route(post().to(campaigns::create)),
+        )
+        .service(resource("/campaigns/results").route(get().to(campaigns::results)))
+        .service(resource("/campaigns/{id}").route(get().to(campaigns::get)))
+        .service(resource("/campaigns/{id}/qr.svg").route(get().to(campaigns::qr_svg_file)))
+        .service(resource("/campaigns/{id}/qr.png").route(get().to(campaigns::qr_png_file)))
         .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
 }
 

@@ -202,6 +202,7 @@ fn export(conn: &mut DbConnection, auth: &AuthUser) -> ApiResult<DataExport> {
         )
         .collect();
     let notifications = super::notifications::load(conn, me, i64::from(i32::MAX))?;
+    let (campaign, teams, patrols, observations) = team_export(conn, me, auth.user.campaign_id)?;
     Ok(DataExport {
         exported_at: now(),
         account: auth.user.to_dto(),
@@ -213,6 +214,10 @@ fn export(conn: &mut DbConnection, auth: &AuthUser) -> ApiResult<DataExport> {
         supports,
         rsvps,
         notifications,
+        campaign,
+        teams,
+        patrols,
+        observations,
     })
 }
 
@@ -493,4 +498,114 @@ pub async fn set_retention(
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))
+}
+
+type TeamExport = (
+    Option<String>,
+    Vec<shared::privacy::ExportedMembership>,
+    Vec<shared::privacy::ExportedPatrol>,
+    Vec<shared::privacy::ExportedObservation>,
+);
+
+/// My campaign, team memberships and proposals, patrol sign-ups and observations.
+fn team_export(
+    conn: &mut DbConnection,
+    me: i32,
+    campaign_id: Option<i32>,
+) -> ApiResult<TeamExport> {
+    use crate::db::schema::{campaigns, observations, patrol_signups, patrols, team_members, teams};
+    use shared::privacy::{ExportedMembership, ExportedObservation, ExportedPatrol};
+    let campaign = match campaign_id {
+        Some(id) => campaigns::table
+            .find(id)
+            .select(campaigns::name)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    let mut memberships: Vec<ExportedMembership> = team_members::table
+        .inner_join(teams::table)
+        .filter(team_members::user_id.eq(me))
+        .select((
+            teams::id,
+            teams::name,
+            team_members::status,
+            team_members::lead,
+            team_members::requested_at,
+        ))
+        .load::<(i32, String, String, bool, chrono::NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(team_id, team_name, status, lead, since)| ExportedMembership {
+            team_id,
+            team_name,
+            status,
+            lead,
+            since,
+        })
+        .collect();
+    let proposed: Vec<(i32, String, String, chrono::NaiveDateTime)> = teams::table
+        .filter(teams::proposer_id.eq(me))
+        .select((teams::id, teams::name, teams::status, teams::created_at))
+        .load(conn)?;
+    for (team_id, team_name, status, since) in proposed {
+        if !memberships.iter().any(|m| m.team_id == team_id) {
+            memberships.push(ExportedMembership {
+                team_id,
+                team_name,
+                status: if status == "approved" {
+                    "proposed".into()
+                } else {
+                    status
+                },
+                lead: false,
+                since,
+            });
+        }
+    }
+    let patrol_rows = patrol_signups::table
+        .inner_join(patrols::table)
+        .filter(patrol_signups::user_id.eq(me))
+        .select((
+            patrols::id,
+            patrols::team_id,
+            patrols::starts_at,
+            patrols::meeting_point,
+            patrol_signups::created_at,
+        ))
+        .load::<(i32, i32, chrono::NaiveDateTime, String, chrono::NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(
+            |(patrol_id, team_id, starts_at, meeting_point, signed_up_at)| ExportedPatrol {
+                patrol_id,
+                team_id,
+                starts_at,
+                meeting_point,
+                signed_up_at,
+            },
+        )
+        .collect();
+    let observation_rows = observations::table
+        .filter(observations::user_id.eq(me))
+        .select((
+            observations::id,
+            observations::patrol_id,
+            observations::what,
+            observations::place,
+            observations::observed_at,
+            observations::report_id,
+        ))
+        .load::<(i32, i32, String, String, chrono::NaiveDateTime, Option<i32>)>(conn)?
+        .into_iter()
+        .map(
+            |(id, patrol_id, what, place, observed_at, report_id)| ExportedObservation {
+                id,
+                patrol_id,
+                what,
+                place,
+                observed_at,
+                report_id,
+            },
+        )
+        .collect();
+    Ok((campaign, memberships, patrol_rows, observation_rows))
 }

@@ -255,50 +255,57 @@ pub async fn create(
     }
     ApiError::check(errors)?;
     let category = category.ok_or(ApiError::NotFound)?;
-    let reporter_id = auth.id();
     let dto = db::run(&state.pool, move |conn| {
-        let id = write_tx(conn, |conn| {
-            let at = now();
-            let description = body.description.trim();
-            let address = body.address.as_deref().map(str::trim);
-            let report = q::insert(
-                conn,
-                &NewReport {
-                    reporter_id: Some(reporter_id),
-                    category_id: category.id,
-                    kind: &category.kind,
-                    neighbourhood_id,
-                    description,
-                    occurred_at: body.occurred_at.naive_utc(),
-                    lat: body.location.map(|l| l.lat),
-                    lon: body.location.map(|l| l.lon),
-                    address,
-                    anonymous_to_partners: body.anonymous_to_partners,
-                    contact_ok: body.contact_ok,
-                    status: ReportStatus::Submitted.as_str(),
-                    due_at: add_working_days(at, category.triage_days as u32),
-                    created_at: at,
-                    updated_at: at,
-                    reporter_group: auth.user.user_group.as_deref(),
-                },
-            )?;
-            q::add_event(
-                conn,
-                &NewEvent::new(report.id, Some(reporter_id), "reporter", "created", at)
-                    .status(None, ReportStatus::Submitted.as_str()),
-            )?;
-            rollup::report_filed(
-                &mut rollup::Db(conn),
-                &rollup::report_facts(&report),
-                ReportStatus::Submitted.as_str(),
-            )?;
-            rollup::record_action(conn, &rollup::Actor::of(&auth.user), Action::Report, at)?;
-            Ok::<_, ApiError>(report.id)
-        })?;
+        let id = write_tx(conn, |conn| file_report(conn, &auth, &category, &body))?;
         load_detail(conn, &auth, id)
     })
     .await?;
     Ok(HttpResponse::Created().json(dto))
+}
+
+/// Stores a validated report with its first event and counts, in the
+/// caller's transaction; also used for reports made from patrol observations.
+pub fn file_report(
+    conn: &mut DbConnection,
+    auth: &AuthUser,
+    category: &CategoryRow,
+    body: &CreateReportRequest,
+) -> ApiResult<i32> {
+    let reporter_id = auth.id();
+    let at = now();
+    let report = q::insert(
+        conn,
+        &NewReport {
+            reporter_id: Some(reporter_id),
+            category_id: category.id,
+            kind: &category.kind,
+            neighbourhood_id: body.neighbourhood_id,
+            description: body.description.trim(),
+            occurred_at: body.occurred_at.naive_utc(),
+            lat: body.location.map(|l| l.lat),
+            lon: body.location.map(|l| l.lon),
+            address: body.address.as_deref().map(str::trim),
+            anonymous_to_partners: body.anonymous_to_partners,
+            contact_ok: body.contact_ok,
+            status: ReportStatus::Submitted.as_str(),
+            due_at: add_working_days(at, category.triage_days as u32),
+            created_at: at,
+            updated_at: at,
+            reporter_group: auth.user.user_group.as_deref(),
+        },
+    )?;
+    q::add_event(
+        conn,
+        &NewEvent::new(report.id, Some(reporter_id), "reporter", "created", at)
+            .status(None, ReportStatus::Submitted.as_str()),
+    )?;
+    rollup::report_filed(
+        &mut rollup::Db(conn),
+        &rollup::report_facts(&report),
+        ReportStatus::Submitted.as_str(),
+    )?;
+    rollup::record_action(conn, &rollup::Actor::of(&auth.user), Action::Report, at)?;
+    Ok(report.id)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

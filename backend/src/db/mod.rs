@@ -2,11 +2,13 @@
 //! the URL scheme, a pool, embedded migrations, and a helper that runs diesel
 //! work off the async workers.
 
+pub mod campaigns;
 pub mod meetings;
 pub mod models;
 pub mod reports;
 pub mod schema;
 pub mod surveys;
+pub mod teams;
 pub mod tokens;
 pub mod users;
 

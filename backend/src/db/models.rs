@@ -23,6 +23,8 @@ pub struct User {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The outreach campaign whose link they signed up through (first touch).
+    pub campaign_id: Option<i32>,
 }
 
 impl User {
@@ -65,6 +67,7 @@ pub struct NewUser<'a> {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub campaign_id: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -37,6 +37,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaigns (id) {
+        id -> Integer,
+        code -> Text,
+        name -> Text,
+        target_group -> Text,
+        channel -> Text,
+        neighbourhood_id -> Nullable<Integer>,
+        starts_on -> Date,
+        ends_on -> Date,
+        cost_cents -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     consents (id) {
         id -> Integer,
         user_id -> Integer,
@@ -149,6 +164,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    observations (id) {
+        id -> Integer,
+        patrol_id -> Integer,
+        user_id -> Nullable<Integer>,
+        what -> Text,
+        place -> Text,
+        observed_at -> Timestamp,
+        report_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Integer,
         recipient -> Text,
@@ -157,6 +185,29 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    patrol_signups (patrol_id, user_id) {
+        patrol_id -> Integer,
+        user_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    patrols (id) {
+        id -> Integer,
+        team_id -> Integer,
+        starts_at -> Timestamp,
+        meeting_point -> Text,
+        route -> Text,
+        min_members -> Integer,
+        max_members -> Integer,
+        signup_count -> Integer,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
     }
 }
 
@@ -325,6 +376,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Integer,
+        user_id -> Integer,
+        status -> Text,
+        lead -> Bool,
+        requested_at -> Timestamp,
+        joined_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Integer,
+        neighbourhood_id -> Integer,
+        name -> Text,
+        area -> Text,
+        contact -> Text,
+        status -> Text,
+        decision_reason -> Nullable<Text>,
+        proposer_id -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     topic_events (id) {
         id -> Integer,
         topic_id -> Integer,
@@ -397,6 +474,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        campaign_id -> Nullable<Integer>,
     }
 }
 
@@ -404,6 +482,7 @@ diesel::joinable!(action_updates -> follow_up_actions (action_id));
 diesel::joinable!(action_updates -> users (actor_id));
 diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(campaigns -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(follow_up_actions -> topics (topic_id));
@@ -417,6 +496,13 @@ diesel::joinable!(metric_targets -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(metric_targets -> users (created_by));
 diesel::joinable!(notifications -> reports (report_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(observations -> patrols (patrol_id));
+diesel::joinable!(observations -> reports (report_id));
+diesel::joinable!(observations -> users (user_id));
+diesel::joinable!(patrol_signups -> patrols (patrol_id));
+diesel::joinable!(patrol_signups -> users (user_id));
+diesel::joinable!(patrols -> teams (team_id));
+diesel::joinable!(patrols -> users (created_by));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(report_events -> users (actor_id));
@@ -433,6 +519,10 @@ diesel::joinable!(survey_responses -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(survey_responses -> surveys (survey_id));
 diesel::joinable!(survey_responses -> users (respondent_id));
 diesel::joinable!(surveys -> users (created_by));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(teams -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(teams -> users (proposer_id));
 diesel::joinable!(topic_events -> topics (topic_id));
 diesel::joinable!(topic_events -> users (actor_id));
 diesel::joinable!(topic_reports -> reports (report_id));
@@ -442,12 +532,14 @@ diesel::joinable!(topic_supports -> users (user_id));
 diesel::joinable!(topics -> meetings (meeting_id));
 diesel::joinable!(topics -> users (proposer_id));
 diesel::joinable!(user_activity -> users (user_id));
+diesel::joinable!(users -> campaigns (campaign_id));
 diesel::joinable!(users -> neighbourhoods (neighbourhood_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     action_updates,
     api_keys,
     audit_log,
+    campaigns,
     consents,
     email_tokens,
     follow_up_actions,
@@ -457,7 +549,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     metric_targets,
     neighbourhoods,
     notifications,
+    observations,
     outbox,
+    patrol_signups,
+    patrols,
     rate_limits,
     refresh_tokens,
     report_categories,
@@ -470,6 +565,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_questions,
     survey_responses,
     surveys,
+    team_members,
+    teams,
     topic_events,
     topic_reports,
     topic_supports,

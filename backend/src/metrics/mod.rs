@@ -3,6 +3,7 @@
 //! (overdue reports, survey audiences, meeting and action states) are
 //! index-backed counts on small tables.
 
+pub mod campaigns;
 pub mod monitor;
 pub mod recount;
 pub mod rollup;
@@ -470,6 +471,7 @@ pub fn participation(
         active_per_week,
         funnel,
         cohorts,
+        by_channel: campaigns::by_channel(conn, scope, ctx.suppress)?,
     })
 }
 

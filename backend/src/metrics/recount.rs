@@ -14,8 +14,8 @@ use diesel::prelude::*;
 
 use super::rollup::*;
 use crate::db::schema::{
-    meeting_rsvps, meetings, report_events, reports, survey_responses, topic_supports, topics,
-    users,
+    meeting_rsvps, meetings, report_events, reports, survey_responses, team_members, topic_supports,
+    topics, users,
 };
 use crate::db::DbConnection;
 
@@ -27,6 +27,7 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<Tally> {
         Option<i32>,
         NaiveDateTime,
         Option<NaiveDateTime>,
+        Option<i32>,
     );
     let people: Vec<Person> = users::table
         .filter(users::role.eq("participant"))
@@ -36,15 +37,17 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<Tally> {
             users::neighbourhood_id,
             users::created_at,
             users::student_verified_at,
+            users::campaign_id,
         ))
         .load(conn)?;
     let mut actors = HashMap::new();
-    for (id, group, hood, created, verified) in people {
+    for (id, group, hood, created, verified, campaign) in people {
         let who = Actor {
             user_id: id,
             group: group.unwrap_or_default(),
             hood: hood.unwrap_or(0),
             signed_up: created.date(),
+            campaign,
         };
         signed_up(&mut t, &who)?;
         if verified.is_some() {
@@ -219,6 +222,16 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<Tally> {
             1,
         )?;
         actions.push((at, user_id, Action::Rsvp));
+    }
+
+    let joined: Vec<(i32, Option<NaiveDateTime>)> = team_members::table
+        .filter(team_members::status.eq("active"))
+        .select((team_members::user_id, team_members::joined_at))
+        .load(conn)?;
+    for (user_id, at) in joined {
+        if let Some(at) = at {
+            actions.push((at, user_id, Action::Team));
+        }
     }
 
     actions.sort_by_key(|(at, user, _)| (*at, *user));

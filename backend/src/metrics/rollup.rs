@@ -29,6 +29,12 @@ pub const RESPONSES: &str = "responses";
 pub const TOPICS: &str = "topics";
 pub const SUPPORTS: &str = "supports";
 pub const RSVPS: &str = "rsvps";
+/// Sign-ups, verified students and participants activated within 30 days,
+/// by the campaign they came through (`dim` = campaign id, "" for none), on
+/// the day they signed up.
+pub const CAMP_SIGNUPS: &str = "camp_signups";
+pub const CAMP_VERIFIED: &str = "camp_verified";
+pub const CAMP_ACTIVATED: &str = "camp_activated";
 
 /// Dimension of a verified student's sign-up.
 pub const VERIFIED: &str = "verified";
@@ -49,6 +55,8 @@ pub struct Actor {
     pub group: String,
     pub hood: i32,
     pub signed_up: NaiveDate,
+    /// The campaign they signed up through.
+    pub campaign: Option<i32>,
 }
 
 impl Actor {
@@ -58,7 +66,12 @@ impl Actor {
             group: user.user_group.clone().unwrap_or_default(),
             hood: user.neighbourhood_id.unwrap_or(0),
             signed_up: user.created_at.date(),
+            campaign: user.campaign_id,
         }
+    }
+
+    fn campaign_dim(&self) -> String {
+        self.campaign.map(|c| c.to_string()).unwrap_or_default()
     }
 
     fn key(&self, metric: &'static str, day: NaiveDate, dim: impl Into<String>) -> Key {
@@ -148,13 +161,15 @@ impl Tally {
 // ---- participation ----
 
 pub fn signed_up(sink: &mut impl Sink, who: &Actor) -> QueryResult<()> {
-    sink.add(who.key(SIGNUPS, who.signed_up, ""), 1)
+    sink.add(who.key(SIGNUPS, who.signed_up, ""), 1)?;
+    sink.add(who.key(CAMP_SIGNUPS, who.signed_up, who.campaign_dim()), 1)
 }
 
 /// A student proved their enrolment: their sign-up moves to the verified column.
 pub fn student_verified(sink: &mut impl Sink, who: &Actor) -> QueryResult<()> {
     sink.add(who.key(SIGNUPS, who.signed_up, ""), -1)?;
-    sink.add(who.key(SIGNUPS, who.signed_up, VERIFIED), 1)
+    sink.add(who.key(SIGNUPS, who.signed_up, VERIFIED), 1)?;
+    sink.add(who.key(CAMP_VERIFIED, who.signed_up, who.campaign_dim()), 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,7 +178,12 @@ pub enum Action {
     Survey,
     Topic,
     Rsvp,
+    /// Became a member of a prevention team.
+    Team,
 }
+
+/// `firsts` flag: the person's activation (see [`CAMP_ACTIVATED`]) was counted.
+const ACTIVATED_BIT: i32 = 64;
 
 impl Action {
     fn bit(self) -> i32 {
@@ -172,7 +192,13 @@ impl Action {
             Action::Survey => 2,
             Action::Topic => 4,
             Action::Rsvp => 8,
+            Action::Team => 16,
         }
+    }
+
+    /// What makes a new sign-up an active participant (an RSVP alone does not).
+    pub fn activates(self) -> bool {
+        !matches!(self, Action::Rsvp)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -181,10 +207,17 @@ impl Action {
             Action::Survey => "survey",
             Action::Topic => "topic",
             Action::Rsvp => "rsvp",
+            Action::Team => "team",
         }
     }
 
-    pub const ALL: [Action; 4] = [Action::Report, Action::Survey, Action::Topic, Action::Rsvp];
+    pub const ALL: [Action; 5] = [
+        Action::Report,
+        Action::Survey,
+        Action::Topic,
+        Action::Rsvp,
+        Action::Team,
+    ];
 }
 
 /// What the platform remembers of a person's past actions.
@@ -196,7 +229,9 @@ pub struct ActivityState {
 
 /// Counts one action: the first of its kind enters the funnel, the first of
 /// a week counts the person as active that week (and in their cohort's
-/// retention), and the "last action" count moves to today.
+/// retention), and the "last action" count moves to today. The first
+/// activating action within 30 days of the sign-up activates the person for
+/// the campaign results.
 pub fn acted(
     sink: &mut impl Sink,
     who: &Actor,
@@ -206,8 +241,16 @@ pub fn acted(
 ) -> QueryResult<ActivityState> {
     let today = at.date();
     let week = week_start(today);
+    let mut firsts = state.firsts | action.bit();
     if state.firsts & action.bit() == 0 {
         sink.add(who.key(FUNNEL, who.signed_up, action.as_str()), 1)?;
+    }
+    if state.firsts & ACTIVATED_BIT == 0
+        && action.activates()
+        && (today - who.signed_up).num_days() <= shared::campaigns::ACTIVATION_DAYS
+    {
+        sink.add(who.key(CAMP_ACTIVATED, who.signed_up, who.campaign_dim()), 1)?;
+        firsts |= ACTIVATED_BIT;
     }
     let last = state.last_action_at.map(|t| t.date());
     if last.map(week_start) != Some(week) {
@@ -226,7 +269,7 @@ pub fn acted(
     }
     Ok(ActivityState {
         last_action_at: Some(at.max(state.last_action_at.unwrap_or(at))),
-        firsts: state.firsts | action.bit(),
+        firsts,
     })
 }
 
@@ -429,6 +472,7 @@ mod tests {
             group: "student".into(),
             hood: 3,
             signed_up: at(2, 0).date(),
+            campaign: Some(7),
         };
         let mut t = Tally::default();
         // Monday 2 Nov: report twice the same day, survey on Wednesday, report a week later.
@@ -457,5 +501,30 @@ mod tests {
         assert_eq!(count(LAST_ACTION, at(2, 0), ""), 0);
         assert_eq!(count(LAST_ACTION, at(4, 0), ""), 0);
         assert_eq!(count(LAST_ACTION, at(9, 0), ""), 1);
+        // Activated once, on the sign-up day, for the campaign.
+        assert_eq!(count(CAMP_ACTIVATED, at(2, 0), "7"), 1);
+    }
+
+    #[test]
+    fn activation_needs_a_real_action_within_30_days() {
+        let who = Actor {
+            user_id: 1,
+            group: "resident".into(),
+            hood: 3,
+            signed_up: at(1, 0).date(),
+            campaign: None,
+        };
+        let late = NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let mut t = Tally::default();
+        let s = acted(&mut t, &who, ActivityState::default(), Action::Rsvp, at(2, 9)).unwrap();
+        acted(&mut t, &who, s, Action::Report, late).unwrap();
+        assert_eq!(t.0.get(&who.key(CAMP_ACTIVATED, who.signed_up, "")), None);
+        let mut t = Tally::default();
+        let s = acted(&mut t, &who, s, Action::Team, at(30, 9)).unwrap();
+        acted(&mut t, &who, s, Action::Report, at(30, 10)).unwrap();
+        assert_eq!(t.0[&who.key(CAMP_ACTIVATED, who.signed_up, "")], 1);
     }
 }

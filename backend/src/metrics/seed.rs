@@ -248,6 +248,7 @@ pub fn seed(
                     group: group.into(),
                     hood,
                     signed_up: created.date(),
+                    campaign: None,
                 };
                 signed_up(&mut tally, &who)?;
                 if verified {

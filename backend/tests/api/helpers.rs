@@ -245,6 +245,7 @@ impl TestApp {
                 active: true,
                 created_at: at,
                 updated_at: at,
+                campaign_id: None,
             },
         )
         .unwrap();
@@ -277,6 +278,7 @@ impl TestApp {
                 active: true,
                 created_at: at,
                 updated_at: at,
+                campaign_id: None,
             },
         )
         .unwrap()
@@ -352,4 +354,28 @@ pub async fn assert_problem(res: Response, status: u16, field: Option<&str>) -> 
         );
     }
     body
+}
+
+/// The JSON body of an answer that must have this status (the body is shown if not).
+pub async fn ok_json(res: Response, status: u16) -> Value {
+    let code = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    assert_eq!(code, status, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The id of a report category by its code.
+pub async fn category_id(app: &TestApp, code: &str) -> i64 {
+    let cats: Vec<Value> = app
+        .client
+        .get(app.url("/api/report-categories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    cats.iter().find(|c| c["code"] == code).unwrap()["id"]
+        .as_i64()
+        .unwrap()
 }

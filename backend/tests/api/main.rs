@@ -13,3 +13,4 @@ mod privacy;
 mod reports;
 mod schema;
 mod surveys;
+mod teams;

@@ -32,13 +32,6 @@ async fn send(
     app.send_auth(method, path, &s.token, body).await
 }
 
-async fn ok_json(res: reqwest::Response, status: u16) -> Value {
-    let code = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    assert_eq!(code, status, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 async fn meeting(app: &TestApp, coord: &Session) -> i64 {
     let v = ok_json(
         send(app, coord, Method::POST, "/api/meetings", &meeting_body()).await,
