@@ -165,6 +165,7 @@ async fn main() -> anyhow::Result<()> {
                 active: true,
                 created_at: at,
                 updated_at: at,
+                campaign_id: None,
             },
         )?;
         let jwt = backend::auth::jwt::JwtKeys::new(&config);

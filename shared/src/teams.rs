@@ -271,8 +271,7 @@ impl ObservationInput {
                 "in_future",
                 "An observation cannot be in the future.",
             ));
-        } else if self.observed_at
-            < patrol_start - chrono::Duration::hours(OBSERVATION_LEAD_HOURS)
+        } else if self.observed_at < patrol_start - chrono::Duration::hours(OBSERVATION_LEAD_HOURS)
         {
             errors.push(FieldError::new(
                 "observed_at",
@@ -369,7 +368,10 @@ mod tests {
     fn patrols_need_a_future_time_and_a_sane_size() {
         assert!(patrol(2, 6, 24).validate(Utc::now()).is_empty());
         assert_eq!(fields(patrol(2, 6, -1).validate(Utc::now())), ["starts_at"]);
-        assert_eq!(fields(patrol(3, 2, 5).validate(Utc::now())), ["max_members"]);
+        assert_eq!(
+            fields(patrol(3, 2, 5).validate(Utc::now())),
+            ["max_members"]
+        );
         assert_eq!(
             fields(patrol(0, 51, 5).validate(Utc::now())),
             ["min_members", "max_members"]

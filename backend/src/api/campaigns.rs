@@ -7,8 +7,8 @@ use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use rand::Rng;
 use shared::campaigns::{
-    CampaignDto, CampaignInput, CampaignList, CampaignResults, Channel, TargetGroup,
-    CODE_ALPHABET, CODE_LEN,
+    CampaignDto, CampaignInput, CampaignList, CampaignResults, Channel, TargetGroup, CODE_ALPHABET,
+    CODE_LEN,
 };
 use shared::metrics::Period;
 use shared::users::Role;

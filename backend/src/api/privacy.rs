@@ -513,7 +513,9 @@ fn team_export(
     me: i32,
     campaign_id: Option<i32>,
 ) -> ApiResult<TeamExport> {
-    use crate::db::schema::{campaigns, observations, patrol_signups, patrols, team_members, teams};
+    use crate::db::schema::{
+        campaigns, observations, patrol_signups, patrols, team_members, teams,
+    };
     use shared::privacy::{ExportedMembership, ExportedObservation, ExportedPatrol};
     let campaign = match campaign_id {
         Some(id) => campaigns::table
@@ -535,13 +537,15 @@ fn team_export(
         ))
         .load::<(i32, String, String, bool, chrono::NaiveDateTime)>(conn)?
         .into_iter()
-        .map(|(team_id, team_name, status, lead, since)| ExportedMembership {
-            team_id,
-            team_name,
-            status,
-            lead,
-            since,
-        })
+        .map(
+            |(team_id, team_name, status, lead, since)| ExportedMembership {
+                team_id,
+                team_name,
+                status,
+                lead,
+                since,
+            },
+        )
         .collect();
     let proposed: Vec<(i32, String, String, chrono::NaiveDateTime)> = teams::table
         .filter(teams::proposer_id.eq(me))
@@ -572,7 +576,13 @@ fn team_export(
             patrols::meeting_point,
             patrol_signups::created_at,
         ))
-        .load::<(i32, i32, chrono::NaiveDateTime, String, chrono::NaiveDateTime)>(conn)?
+        .load::<(
+            i32,
+            i32,
+            chrono::NaiveDateTime,
+            String,
+            chrono::NaiveDateTime,
+        )>(conn)?
         .into_iter()
         .map(
             |(patrol_id, team_id, starts_at, meeting_point, signed_up_at)| ExportedPatrol {

@@ -11,10 +11,10 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use shared::reports::CreateReportRequest;
 use shared::teams::{
-    MemberDto, MemberUpdate, MembershipStatus, ObservationDto, ObservationInput,
-    ObservationList, ObservationReportRequest, PatrolDto, PatrolInput, PatrolList, TeamDecision,
-    TeamDto, TeamInput, TeamList, TeamMonth, TeamOverview, TeamOverviewList, TeamStatus,
-    OBSERVATION_LEAD_HOURS, UNDERSTAFFED_HOURS,
+    MemberDto, MemberUpdate, MembershipStatus, ObservationDto, ObservationInput, ObservationList,
+    ObservationReportRequest, PatrolDto, PatrolInput, PatrolList, TeamDecision, TeamDto, TeamInput,
+    TeamList, TeamMonth, TeamOverview, TeamOverviewList, TeamStatus, OBSERVATION_LEAD_HOURS,
+    UNDERSTAFFED_HOURS,
 };
 use shared::users::Role;
 use shared::Problem;
@@ -733,8 +733,7 @@ pub async fn observe(
     let dto = db::run(&state.pool, move |conn| {
         use diesel::prelude::*;
         let p = q::find_patrol(conn, id)?.ok_or(ApiError::NotFound)?;
-        if !q::signed_up(conn, id, auth.id())? || !Standing::of(conn, p.team_id, &auth)?.active()
-        {
+        if !q::signed_up(conn, id, auth.id())? || !Standing::of(conn, p.team_id, &auth)?.active() {
             return Err(ApiError::Forbidden);
         }
         if p.starts_at - Duration::hours(OBSERVATION_LEAD_HOURS) > now() {
@@ -775,7 +774,7 @@ pub async fn to_report(
     auth.require(&[Role::Participant])?;
     let id = path.into_inner();
     let category_id = body.into_inner().category_id;
-    let area = state.config.area.clone();
+    let area = state.config.area;
     let dto = db::run(&state.pool, move |conn| {
         let report_id = write_tx(conn, |conn| -> ApiResult<i32> {
             use diesel::prelude::*;
@@ -784,9 +783,7 @@ pub async fn to_report(
                 return Err(ApiError::Forbidden);
             }
             if o.report_id.is_some() {
-                return Err(ApiError::conflict(
-                    "This observation is already a report.",
-                ));
+                return Err(ApiError::conflict("This observation is already a report."));
             }
             let p = q::find_patrol(conn, o.patrol_id)?.ok_or(ApiError::NotFound)?;
             let team = q::find(conn, p.team_id)?.ok_or(ApiError::NotFound)?;

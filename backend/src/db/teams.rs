@@ -139,7 +139,8 @@ pub fn list(
                 .or(teams::id.eq_any(mine)),
         );
     }
-    q.order((teams::created_at.asc(), teams::id.asc())).load(conn)
+    q.order((teams::created_at.asc(), teams::id.asc()))
+        .load(conn)
 }
 
 pub fn members_of(conn: &mut DbConnection, team_ids: &[i32]) -> QueryResult<Vec<MemberRow>> {
@@ -166,10 +167,7 @@ pub fn members_of(conn: &mut DbConnection, team_ids: &[i32]) -> QueryResult<Vec<
             users::display_name,
             users::email,
         ))
-        .order((
-            team_members::lead.desc(),
-            team_members::requested_at.asc(),
-        ))
+        .order((team_members::lead.desc(), team_members::requested_at.asc()))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -265,10 +263,7 @@ pub fn observations_of(
         .load(conn)
 }
 
-pub fn find_observation(
-    conn: &mut DbConnection,
-    id: i32,
-) -> QueryResult<Option<ObservationRow>> {
+pub fn find_observation(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ObservationRow>> {
     observations::table
         .find(id)
         .select(ObservationRow::as_select())

@@ -30,7 +30,10 @@ impl std::ops::AddAssign for Counts {
 }
 
 /// Counts by campaign id (`None`: signed up without a campaign link).
-pub fn counts(conn: &mut DbConnection, scope: &Scope) -> QueryResult<BTreeMap<Option<i32>, Counts>> {
+pub fn counts(
+    conn: &mut DbConnection,
+    scope: &Scope,
+) -> QueryResult<BTreeMap<Option<i32>, Counts>> {
     let mut out: BTreeMap<Option<i32>, Counts> = BTreeMap::new();
     for metric in [CAMP_SIGNUPS, CAMP_VERIFIED, CAMP_ACTIVATED] {
         for r in fetch(conn, metric, scope, &["dim"])? {

@@ -14,8 +14,8 @@ use diesel::prelude::*;
 
 use super::rollup::*;
 use crate::db::schema::{
-    meeting_rsvps, meetings, report_events, reports, survey_responses, team_members, topic_supports,
-    topics, users,
+    meeting_rsvps, meetings, report_events, reports, survey_responses, team_members,
+    topic_supports, topics, users,
 };
 use crate::db::DbConnection;
 
@@ -281,7 +281,7 @@ pub fn stored(conn: &mut DbConnection) -> QueryResult<Tally> {
     Ok(t)
 }
 
-pub const ALL_METRICS: [&str; 15] = [
+pub const ALL_METRICS: [&str; 18] = [
     SIGNUPS,
     ACTIVE,
     LAST_ACTION,
@@ -297,6 +297,9 @@ pub const ALL_METRICS: [&str; 15] = [
     TOPICS,
     SUPPORTS,
     RSVPS,
+    CAMP_SIGNUPS,
+    CAMP_VERIFIED,
+    CAMP_ACTIVATED,
 ];
 
 /// Replaces the table with a tally (seeding, or repairing after a restore).

@@ -249,7 +249,10 @@ pub fn acted(
         && action.activates()
         && (today - who.signed_up).num_days() <= shared::campaigns::ACTIVATION_DAYS
     {
-        sink.add(who.key(CAMP_ACTIVATED, who.signed_up, who.campaign_dim()), 1)?;
+        sink.add(
+            who.key(CAMP_ACTIVATED, who.signed_up, who.campaign_dim()),
+            1,
+        )?;
         firsts |= ACTIVATED_BIT;
     }
     let last = state.last_action_at.map(|t| t.date());
@@ -519,7 +522,14 @@ mod tests {
             .and_hms_opt(9, 0, 0)
             .unwrap();
         let mut t = Tally::default();
-        let s = acted(&mut t, &who, ActivityState::default(), Action::Rsvp, at(2, 9)).unwrap();
+        let s = acted(
+            &mut t,
+            &who,
+            ActivityState::default(),
+            Action::Rsvp,
+            at(2, 9),
+        )
+        .unwrap();
         acted(&mut t, &who, s, Action::Report, late).unwrap();
         assert_eq!(t.0.get(&who.key(CAMP_ACTIVATED, who.signed_up, "")), None);
         let mut t = Tally::default();

@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod campaigns;
 mod hardening;
 mod helpers;
 mod mail;
