@@ -18,7 +18,7 @@ export async function signupViaApi(
   const res = await request.post('/api/auth/signup', {
     data: {
       email, password: PASSWORD, display_name: name, group,
-      neighbourhood_id: neighbourhoodId, accepted_privacy_version: '2026-11',
+      neighbourhood_id: neighbourhoodId, accepted_privacy_version: '2026-11-26',
     },
   });
   expect(res.status()).toBe(201);

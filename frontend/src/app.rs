@@ -55,6 +55,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/surveys/:id/edit") view=pages::surveys::SurveyEditor/>
                     <Route path=path!("/surveys/:id/results") view=pages::surveys::SurveyResultsPage/>
                     <Route path=path!("/surveys/:id") view=pages::surveys::SurveyPage/>
+                    <Route path=path!("/teams") view=pages::teams::Teams/>
+                    <Route path=path!("/teams/:id") view=pages::teams::TeamPage/>
+                    <Route path=path!("/campaigns") view=pages::campaigns::Campaigns/>
+                    <Route path=path!("/campaigns/:id/poster") view=pages::campaigns::Poster/>
                 </Routes>
             </main>
         </Router>
@@ -144,9 +148,11 @@ fn Header() -> impl IntoView {
                         <li><A href="/dashboard">"Dashboard"</A></li>
                         <li><A href="/queue">{move || i18n.r().nav_queue}</A></li>
                         <li><A href="/actions">{move || i18n.pick("Acties", "Actions")}</A></li>
+                        <li><A href="/campaigns">{move || i18n.pick("Campagnes", "Campaigns")}</A></li>
                     </Show>
                     <Show when=move || role().is_some()>
                         <li><A href="/meetings">{move || i18n.pick("Bijeenkomsten", "Meetings")}</A></li>
+                        <li><A href="/teams">{move || i18n.pick("Buurtpreventie", "Prevention teams")}</A></li>
                         <li><A href="/surveys">{move || if i18n.lang.get() == Language::Nl { "Vragenlijsten" } else { "Surveys" }}</A></li>
                         <li><A href="/notifications">{move || i18n.r().nav_notifications}</A></li>
                         <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>

@@ -105,7 +105,7 @@ pub struct Texts {
     pub neighbourhoods_lead: &'static str,
 
     pub privacy_title: &'static str,
-    pub privacy_body: [&'static str; 9],
+    pub privacy_body: [&'static str; 11],
 
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
@@ -224,6 +224,8 @@ pub const NL: Texts = Texts {
         "Meldingen: je kunt kiezen of de politie je naam ziet. Twaalf maanden nadat een melding is opgelost (zes maanden na afwijzen of sluiten) halen we je naam en contactgegevens eraf; de melding zelf blijft zonder jou bewaard voor de statistiek. Foto's bewaren we twaalf maanden, zonder locatie- en cameragegevens.",
         "Vragenlijsten: bij een anonieme vragenlijst bewaren we geen account bij je antwoorden, alleen je groep, wijk en de dag. Anders zien alleen coördinatoren van de gemeente je antwoorden.",
         "Bijeenkomsten: onderwerpen die je voorstelt en steunt, en je aanmelding, zijn zichtbaar voor de coördinatoren; anderen zien je naam niet.",
+        "Buurtpreventieteams: de leden van je team zien je naam; de coördinatoren en de wijkagent zien de naam en het e-mailadres van de coördinatoren (leads) van een team. Wat je in het rondelogboek schrijft, zien je teamleden en de coördinatoren.",
+        "Meld je je aan via een campagnelink of QR-code (bijvoorbeeld van een flyer), dan slaan we bij je account op via welke campagne je kwam, zodat de gemeente leert welke aanpak werkt. Verder volgen we je niet: Wijkveilig gebruikt geen trackingcookies.",
         "Cijfers die buiten de gemeente gedeeld worden, tonen nooit groepen van minder dan 5 mensen.",
         "Log je twee jaar niet in, dan krijg je een mail; log je daarna 30 dagen niet in, dan verwijderen we je account. Berichten in onze mailwachtrij bewaren we 30 dagen, het logboek van wie persoonsgegevens inzag vijf jaar.",
         "Op je profielpagina download je al je gegevens en verwijder je je account. Vragen? Neem contact op met de gemeente.",
@@ -346,6 +348,8 @@ pub const EN: Texts = Texts {
         "Reports: you choose whether the police see your name. Twelve months after a report is resolved (six months after it is rejected or closed) we remove your name and contact details; the report itself stays without you for statistics. Photos are kept for twelve months, without location or camera data.",
         "Surveys: with an anonymous survey we keep no account with your answers, only your group, neighbourhood and the day. Otherwise only the municipality's coordinators see your answers.",
         "Meetings: topics you propose and support, and your RSVP, are visible to the coordinators; others do not see your name.",
+        "Prevention teams: your team's members see your name; the coordinators and the community police officer see the name and email address of a team's leads. What you write in the patrol log is seen by your team and the coordinators.",
+        "If you sign up through a campaign link or QR code (from a flyer, say), we store with your account which campaign brought you, so that the municipality learns which outreach works. We track nothing else: Wijkveilig uses no tracking cookies.",
         "Figures shared outside the municipality never show groups of fewer than 5 people.",
         "If you do not log in for two years, we send you a mail; if you then do not log in for 30 days, we delete your account. Mails in our queue are kept for 30 days, the log of who viewed personal data for five years.",
         "On your profile page you download all your data and delete your account. Questions? Contact the municipality.",

@@ -43,3 +43,8 @@ pub fn parse_local(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 pub fn fmt_time(t: chrono::NaiveDateTime) -> String {
     local_input(&date_of(t)).replace('T', " ")
 }
+
+/// The current time (chrono's clock is not compiled in for the browser).
+pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}

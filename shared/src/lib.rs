@@ -43,7 +43,7 @@ pub use error::{ErrorKind, FieldError, Problem};
 
 /// Version of the privacy statement a user must accept at sign-up. Bump it
 /// when the statement changes; the accepted version is stored per user.
-pub const PRIVACY_VERSION: &str = "2026-11";
+pub const PRIVACY_VERSION: &str = "2026-11-26";
 
 /// Largest JSON body the API accepts.
 pub const MAX_JSON_BODY: usize = 64 * 1024;

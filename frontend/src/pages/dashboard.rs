@@ -337,6 +337,8 @@ pub fn Dashboard() -> impl IntoView {
                                 {cells_table(i18n, i18n.pick("Deelnametrechter", "Participation funnel").into(), funnel, None)}
                                 {cells_table(i18n, i18n.pick("Aanmeldingen per wijk", "Sign-ups per neighbourhood").into(), p.signups_by_neighbourhood.clone(), None)}
                             </div>
+                            {super::campaigns::results_table(i18n, i18n.pick("Aanmeldingen per kanaal (campagnes)", "Sign-ups by outreach channel (campaigns)").into(),
+                                p.by_channel.clone(), move |r| super::campaigns::channel_name(i18n.lang.get_untracked(), if r.key == "direct" { "" } else { &r.key }).to_owned(), false, "dash-channels")}
                             <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.pick("Behoud per cohort", "Retention by cohort")>
                                 <table>
                                     <caption>{i18n.pick("Behoud per aanmeldweek: actief na 1–8 weken", "Retention by sign-up week: active after 1–8 weeks")}</caption>
@@ -497,6 +499,13 @@ fn funnel_label(lang: Language, key: &str) -> &'static str {
                 "… en aangemeld voor een bijeenkomst"
             } else {
                 "… and RSVP'd to a meeting"
+            }
+        }
+        "team" => {
+            if nl {
+                "… en lid geworden van een buurtpreventieteam"
+            } else {
+                "… and joined a prevention team"
             }
         }
         _ => "",

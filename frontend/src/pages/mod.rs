@@ -1,6 +1,7 @@
 pub mod admin_categories;
 pub mod admin_privacy;
 pub mod admin_users;
+pub mod campaigns;
 pub mod dashboard;
 pub mod home;
 pub mod login;
@@ -13,6 +14,7 @@ pub mod reports;
 pub mod reset;
 pub mod signup;
 pub mod surveys;
+pub mod teams;
 pub mod verify;
 
 use leptos::prelude::*;

@@ -22,7 +22,7 @@ use crate::components::{
 use crate::i18n::{reports_for, status_name, use_i18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
 
-fn load_categories() -> LocalResource<Vec<Category>> {
+pub(crate) fn load_categories() -> LocalResource<Vec<Category>> {
     LocalResource::new(|| async {
         api::get::<Vec<Category>>("/api/report-categories")
             .await

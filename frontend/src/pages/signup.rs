@@ -2,7 +2,7 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use shared::auth::{SessionResponse, SignupRequest};
 use shared::users::Group;
@@ -23,6 +23,9 @@ pub fn Signup() -> impl IntoView {
     page_title(|t| t.signup_title);
     let form = FormState::new();
     let neighbourhoods = load_neighbourhoods();
+    // The code of the campaign link the visitor came through (`/c/{code}`);
+    // it goes with the sign-up and nowhere else.
+    let campaign = use_query_map().with_untracked(|q| q.get("campaign"));
 
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -97,6 +100,7 @@ pub fn Signup() -> impl IntoView {
             neighbourhood_id: neighbourhood.get_untracked().parse().unwrap_or_default(),
             accepted_privacy_version: shared::PRIVACY_VERSION.to_owned(),
             language: Some(i18n.lang.get_untracked()),
+            campaign: campaign.clone(),
         };
         let navigate = navigate.clone();
         spawn_local(async move {
