@@ -234,6 +234,8 @@ pub struct PatrolDto {
     /// Starts within a day with fewer walkers than its minimum.
     pub understaffed: bool,
     pub past: bool,
+    /// Observations can be recorded: from two hours before the start.
+    pub log_open: bool,
     pub observation_count: i64,
 }
 

@@ -499,6 +499,7 @@ fn patrol_dtos(
                 && p.starts_at - at <= Duration::hours(UNDERSTAFFED_HOURS)
                 && p.signup_count < p.min_members,
             past: p.starts_at <= at,
+            log_open: p.starts_at - Duration::hours(OBSERVATION_LEAD_HOURS) <= at,
             observation_count: counts.get(&p.id).copied().unwrap_or(0),
         })
         .collect())

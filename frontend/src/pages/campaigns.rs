@@ -76,8 +76,9 @@ pub fn results_table(
     with_cost: bool,
     testid: &'static str,
 ) -> impl IntoView {
+    let region = caption.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=region>
             <table class="cells" data-testid=testid>
                 <caption>{caption}</caption>
                 <thead><tr>
@@ -149,10 +150,10 @@ pub fn Campaigns() -> impl IntoView {
             "Welke aanpak bereikt studenten en bewoners? Elke campagne krijgt een eigen aanmeldlink met QR-code; wie zich daarmee aanmeldt, telt voor de campagne.",
             "Which outreach reaches students and residents? Each campaign gets its own sign-up link with a QR code; whoever signs up through it counts for the campaign.")}</p>
         <Show when=move || allowed.get() fallback=move || view! { <p>{move || i18n.t().loading}</p> }>
-            {move || list.get().flatten().map(|l| view! {
+            {move || list.get().flatten().map(|l| { let empty = l.items.is_empty(); view! {
                 <h2>{i18n.pick("Alle campagnes", "All campaigns")}</h2>
-                {l.items.is_empty().then(|| view! { <p>{i18n.pick("Nog geen campagnes.", "No campaigns yet.")}</p> })}
-                <ul class="reports" data-testid="campaigns">
+                {empty.then(|| view! { <p>{i18n.pick("Nog geen campagnes.", "No campaigns yet.")}</p> })}
+                <ul class="reports" data-testid="campaigns" hidden=empty>
                     {l.items.into_iter().map(|c| {
                         let lang = i18n.lang.get();
                         view! {
@@ -168,7 +169,7 @@ pub fn Campaigns() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-            })}
+            }})}
             <h2>{move || i18n.pick("Resultaten", "Results")}</h2>
             {move || results.get().map(|r| match r {
                 Err(e) => view! { <p class="error">{e.message(i18n.t())}</p> }.into_any(),

@@ -332,7 +332,7 @@ fn TeamOverview() -> impl IntoView {
                 Ok(l) => {
                     let lang = i18n.lang.get();
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=i18n.pick("Overzicht van de teams", "Overview of the teams")>
                             <table class="cells" data-testid="team-overview">
                                 <caption>{i18n.pick("Teams, leden, gelopen rondes en waarnemingen", "Teams, members, patrols held and observations")}</caption>
                                 <thead><tr>
@@ -615,7 +615,7 @@ fn PatrolCard(p: PatrolDto, can_manage: bool, member: bool, feedback: Feedback) 
                     {(!p.walkers.is_empty()).then(|| format!(": {}", p.walkers.join(", ")))}</dd>
             </dl>
             {(p.understaffed && (can_manage || member)).then(|| view! {
-                <p class="error" role="status" data-testid="understaffed">{format!("{} {} {}",
+                <p class="error" data-testid="understaffed">{format!("{} {} {}",
                     i18n.pick("Deze ronde begint binnen een dag en heeft nog", "This patrol starts within a day and still needs"), short,
                     i18n.pick("lopers nodig.", "more walkers."))}</p>
             })}
@@ -630,7 +630,7 @@ fn PatrolCard(p: PatrolDto, can_manage: bool, member: bool, feedback: Feedback) 
                     }}
                 </div>
             })}
-            {(p.past || p.observation_count > 0).then(|| view! { <PatrolLog patrol=pid walker=signed_up feedback=feedback/> })}
+            {(p.log_open || p.observation_count > 0).then(|| view! { <PatrolLog patrol=pid walker=signed_up feedback=feedback/> })}
         </li>
     }
 }
