@@ -213,7 +213,7 @@ pub fn Teams() -> impl IntoView {
                                         }}
                                         {can_join.then(|| view! {
                                             <button type="button" class="button" on:click=move |_| feedback.send(session, i18n, Method::POST, format!("/api/teams/{id}/members"), None,
-                                                ("Je aanvraag is verstuurd naar de coördinatoren van het team.", "Your request was sent to the team's leads."))>
+                                                ("Je aanvraag is verstuurd naar de teamleiders.", "Your request was sent to the team's leads."))>
                                                 {i18n.pick("Aanmelden als lid", "Ask to join")}</button>
                                         })}
                                     </li>
@@ -303,7 +303,7 @@ fn ProposeTeam() -> impl IntoView {
         <section class="card" aria-labelledby="propose-team-title">
             <h2 id="propose-team-title">{move || i18n.pick("Zelf een team beginnen", "Start a team")}</h2>
             <p>{move || i18n.pick(
-                "Stel een team voor in je eigen wijk. De gemeente bekijkt het voorstel; na goedkeuring ben jij de eerste coördinator van het team.",
+                "Stel een team voor in je eigen wijk. De gemeente bekijkt het voorstel; na goedkeuring ben jij de eerste teamleider.",
                 "Propose a team for your own neighbourhood. The municipality reviews it; once approved, you are the team's first lead.")}</p>
             <form on:submit=submit novalidate>
                 {field("name", "Naam van het team", "Team name", ("Bijvoorbeeld: BPT Schildersbuurt", "For example: BPT Schildersbuurt"), name)}
@@ -429,10 +429,10 @@ pub fn TeamPage() -> impl IntoView {
                         <div class="actions">
                             {can_join.then(|| view! {
                                 <button type="button" class="button primary" on:click=move |_| feedback.send(session, i18n, Method::POST, format!("/api/teams/{tid}/members"), None,
-                                    ("Je aanvraag is verstuurd naar de coördinatoren van het team.", "Your request was sent to the team's leads."))>
+                                    ("Je aanvraag is verstuurd naar de teamleiders.", "Your request was sent to the team's leads."))>
                                     {i18n.pick("Aanmelden als lid", "Ask to join")}</button>
                             })}
-                            {(t.my_membership == Some(MembershipStatus::Requested)).then(|| view! { <p class="meta">{i18n.pick("Je aanvraag wacht op een coördinator van het team.", "Your request awaits a lead of the team.")}</p> })}
+                            {(t.my_membership == Some(MembershipStatus::Requested)).then(|| view! { <p class="meta">{i18n.pick("Je aanvraag wacht op een teamleider.", "Your request awaits a lead of the team.")}</p> })}
                             {t.my_membership.is_some().then(|| view! {
                                 <button type="button" class="button" on:click=move |_| feedback.send(session, i18n, Method::DELETE, format!("/api/teams/{tid}/members/{me}"), None,
                                     ("Je bent uit het team.", "You left the team."))>
@@ -489,6 +489,7 @@ fn DecisionForm(team: i32, feedback: Feedback) -> impl IntoView {
 fn Members(t: TeamDto, feedback: Feedback) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id));
     let tid = t.id;
     let manage = t.can_manage;
     let patch = move |uid: i32, body: MemberUpdate, ok: (&'static str, &'static str)| {
@@ -549,13 +550,13 @@ fn Members(t: TeamDto, feedback: Feedback) -> impl IntoView {
                     view! {
                         <li class="report">
                             <strong>{m.display_name.clone()}</strong>
-                            {lead.then(|| view! { <span class="status">{i18n.pick("coördinator", "lead")}</span> })}
+                            {lead.then(|| view! { <span class="status">{i18n.pick("teamleider", "lead")}</span> })}
                             {m.email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}
-                            {manage.then(|| view! {
+                            {(manage && me != Some(uid)).then(|| view! {
                                 <span class="actions">
-                                    <button type="button" class="button" aria-label=format!("{}: {}", name, if lead { i18n.pick("geen coördinator meer", "no longer lead") } else { i18n.pick("maak coördinator", "make lead") })
+                                    <button type="button" class="button" aria-label=format!("{}: {}", name, if lead { i18n.pick("geen teamleider meer", "no longer lead") } else { i18n.pick("maak teamleider", "make lead") })
                                         on:click=move |_| patch(uid, MemberUpdate { status: None, lead: Some(!lead) }, ("Opgeslagen.", "Saved."))>
-                                        {if lead { i18n.pick("Geen coördinator meer", "Remove as lead") } else { i18n.pick("Maak coördinator", "Make lead") }}</button>
+                                        {if lead { i18n.pick("Geen teamleider meer", "Remove as lead") } else { i18n.pick("Maak teamleider", "Make lead") }}</button>
                                     <button type="button" class="button" aria-label=format!("{}: {}", name, i18n.pick("uit het team", "remove from team"))
                                         on:click=move |_| remove(uid)>{i18n.pick("Uit het team", "Remove")}</button>
                                 </span>
