@@ -143,8 +143,20 @@ pub fn erase_account(conn: &mut DbConnection, user_id: i32) -> QueryResult<Erasu
         ))
         .execute(conn)?;
     // Team proposals nobody approved hold only my words and my contact details.
+    // My places on patrols still to come free up; walks already made keep
+    // their count of walkers (a figure, without my name).
     {
-        use crate::db::schema::teams;
+        use crate::db::schema::{patrol_signups, patrols, teams};
+        let mine = patrol_signups::table
+            .filter(patrol_signups::user_id.eq(user_id))
+            .select(patrol_signups::patrol_id);
+        diesel::update(
+            patrols::table
+                .filter(patrols::id.eq_any(mine))
+                .filter(patrols::starts_at.gt(crate::db::models::now())),
+        )
+        .set(patrols::signup_count.eq(patrols::signup_count - 1))
+        .execute(conn)?;
         diesel::delete(
             teams::table
                 .filter(teams::proposer_id.eq(user_id))

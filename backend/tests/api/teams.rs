@@ -709,3 +709,164 @@ async fn declined_teams_say_why_and_stay_with_their_proposer() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn erasure_leaves_the_log_without_a_name_and_drops_open_proposals() {
+    let app = spawn_app().await;
+    let coord = app.quick_user("coord@gemeente.test", "coordinator", None, None);
+    let lead = app.quick_user(
+        "lead@example.nl",
+        "participant",
+        Some("resident"),
+        Some(HOOD),
+    );
+    let mut body = signup_body("walker@example.nl");
+    body["display_name"] = json!("Wim Walker");
+    let walker = app.signup_with(body).await;
+    let send = |s: &Session, m: Method, path: String, body: Value| {
+        let token = s.token.clone();
+        let app = &app;
+        async move { app.send_auth(m, &path, &token, &body).await }
+    };
+    let team = ok_json(
+        send(
+            &lead,
+            Method::POST,
+            "/api/teams".into(),
+            json!({"name": "BPT Oost", "area": "Oost", "contact": "06 1234"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = team["id"].as_i64().unwrap();
+    ok_json(
+        send(
+            &coord,
+            Method::POST,
+            format!("/api/teams/{id}/decision"),
+            json!({"approve": true}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    ok_json(
+        send(
+            &walker,
+            Method::POST,
+            format!("/api/teams/{id}/members"),
+            json!(null),
+        )
+        .await,
+        201,
+    )
+    .await;
+    ok_json(
+        send(
+            &lead,
+            Method::PATCH,
+            format!("/api/teams/{id}/members/{}", walker.user_id),
+            json!({"status": "active"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let p = ok_json(
+        send(
+            &lead,
+            Method::POST,
+            format!("/api/teams/{id}/patrols"),
+            patrol_body(1, 1, 4),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let pid = p["id"].as_i64().unwrap();
+    ok_json(
+        send(
+            &walker,
+            Method::PUT,
+            format!("/api/patrols/{pid}/signup"),
+            json!(null),
+        )
+        .await,
+        200,
+    )
+    .await;
+    ok_json(
+        send(
+            &walker,
+            Method::POST,
+            format!("/api/patrols/{pid}/observations"),
+            json!({
+                "what": "Wim Walker zag een open raam bij nummer 4",
+                "place": "Oosterstraat",
+                "observed_at": chrono::Utc::now().to_rfc3339(),
+            }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    // The walker also proposed a team of his own that nobody decided on yet.
+    ok_json(
+        send(
+            &walker,
+            Method::POST,
+            "/api/teams".into(),
+            json!({"name": "BPT Wim", "area": "Oost", "contact": "wim@example.nl"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let export = ok_json(app.get_auth("/api/me/export", &walker.token).await, 200).await;
+    assert_eq!(export["teams"].as_array().unwrap().len(), 2);
+    assert_eq!(export["patrols"][0]["patrol_id"], pid);
+    assert_eq!(export["observations"][0]["place"], "Oosterstraat");
+
+    let res = send(
+        &walker,
+        Method::DELETE,
+        "/api/me".into(),
+        json!({"password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    // Membership and sign-up went with the account; the log keeps the observation, without him.
+    assert_eq!(count(&app, "team_members"), 1);
+    assert_eq!(count(&app, "patrol_signups"), 0);
+    assert_eq!(count(&app, "teams"), 1);
+    let log = ok_json(
+        send(
+            &lead,
+            Method::GET,
+            format!("/api/patrols/{pid}/observations"),
+            json!(null),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let o = &log["items"][0];
+    assert_eq!(o["observer_name"], Value::Null);
+    assert_eq!(
+        o["what"],
+        "[naam verwijderd] zag een open raam bij nummer 4"
+    );
+    let p = ok_json(
+        send(
+            &lead,
+            Method::GET,
+            format!("/api/teams/{id}/patrols"),
+            json!(null),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(p["items"][0]["signup_count"], 0);
+}
