@@ -143,6 +143,26 @@ async fn campaigns_attribute_sign_ups_and_count_who_took_part() {
         (flyer["running"].as_bool(), ended["running"].as_bool()),
         (Some(true), Some(false))
     );
+    let one = ok_json(
+        app.get_auth(&format!("/api/campaigns/{}", flyer["id"]), &coord.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(one, flyer);
+    assert_problem(
+        app.get_auth(&format!("/api/campaigns/{}", flyer["id"]), &partner.token)
+            .await,
+        403,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/campaigns/9999", &coord.token).await,
+        404,
+        None,
+    )
+    .await;
 
     // The short link leads to the sign-up page with the code; nonsense to the plain page.
     let no_redirect = reqwest::Client::builder()

@@ -368,7 +368,18 @@ async fn a_team_from_proposal_to_patrol_log() {
         (p["signup_count"].as_i64(), p["signed_up"].as_bool()),
         (Some(1), Some(true))
     );
-    // Signing up again changes nothing.
+    // Signing up again changes nothing; withdrawing and coming back works.
+    let p = ok_json(call(&member, Method::PUT, &signup, json!(null)).await, 200).await;
+    assert_eq!(p["signup_count"], 1);
+    let p = ok_json(
+        call(&member, Method::DELETE, &signup, json!(null)).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (p["signup_count"].as_i64(), p["signed_up"].as_bool()),
+        (Some(0), Some(false))
+    );
     let p = ok_json(call(&member, Method::PUT, &signup, json!(null)).await, 200).await;
     assert_eq!(p["signup_count"], 1);
     let p = ok_json(call(&lead, Method::PUT, &signup, json!(null)).await, 200).await;
