@@ -133,3 +133,141 @@ async fn neighbourhoods_are_public_and_seeded() {
         .iter()
         .any(|n| n["name"] == "Selwerd" && n["id"].is_number()));
 }
+
+/// Tokens that were tampered with, expired, signed with another key or with
+/// `alg: none` are refused with 401, never accepted and never a 500.
+#[tokio::test]
+async fn forged_and_expired_tokens_are_refused() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+
+    let app = spawn_app().await;
+    let user = app.quick_user("p@example.nl", "participant", Some("resident"), Some(1));
+    let admin_only = "/api/admin/users";
+    assert_eq!(app.get_auth("/api/me", &user.token).await.status(), 200);
+    assert_eq!(app.get_auth(admin_only, &user.token).await.status(), 403);
+
+    let now = chrono::Utc::now().timestamp();
+    let claims = |role: &str, exp: i64, aud: &str| {
+        json!({
+            "sub": user.user_id.to_string(), "sid": "test-session", "role": role,
+            "iat": now, "exp": exp, "iss": "wijkveilig", "aud": aud,
+        })
+    };
+    let sign = |c: &serde_json::Value, secret: &[u8], alg: Algorithm| {
+        encode(&Header::new(alg), c, &EncodingKey::from_secret(secret)).unwrap()
+    };
+    let right = JWT_SECRET.as_bytes();
+
+    // The payload says admin, the signature is the participant's.
+    let parts: Vec<&str> = user.token.split('.').collect();
+    let mut payload: serde_json::Value =
+        serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
+    payload["role"] = json!("admin");
+    payload["sub"] = json!("1");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(payload.to_string()),
+        parts[2]
+    );
+    // alg: none, no signature.
+    let none_header = B64.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let unsigned = format!(
+        "{none_header}.{}.",
+        B64.encode(claims("admin", now + 600, "wijkveilig-api").to_string())
+    );
+    let forged = [
+        ("tampered payload", tampered),
+        ("alg none", unsigned),
+        (
+            "another key",
+            sign(
+                &claims("admin", now + 600, "wijkveilig-api"),
+                b"some other secret of enough length",
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "expired",
+            sign(
+                &claims("participant", now - 600, "wijkveilig-api"),
+                right,
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "other audience",
+            sign(
+                &claims("participant", now + 600, "elsewhere"),
+                right,
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "other algorithm",
+            sign(
+                &claims("participant", now + 600, "wijkveilig-api"),
+                right,
+                Algorithm::HS512,
+            ),
+        ),
+        ("garbage", "not.a.token".to_owned()),
+        ("empty", String::new()),
+    ];
+    for (what, token) in forged {
+        for path in ["/api/me", admin_only] {
+            let res = app.get_auth(path, &token).await;
+            assert_eq!(res.status(), 401, "{what} on {path}");
+            assert_problem(res, 401, None).await;
+        }
+    }
+    // A well-formed token for an account that does not exist is no better.
+    let ghost = json!({
+        "sub": "999999", "sid": "x", "role": "admin", "iat": now, "exp": now + 600,
+        "iss": "wijkveilig", "aud": "wijkveilig-api",
+    });
+    let res = app
+        .get_auth(admin_only, &sign(&ghost, right, Algorithm::HS256))
+        .await;
+    assert_eq!(res.status(), 401);
+}
+
+/// Deeply nested or oversized JSON is refused up front and leaves the server
+/// serving.
+#[tokio::test]
+async fn hostile_json_is_refused_without_harm() {
+    let app = spawn_app().await;
+    let user = app.quick_user("p@example.nl", "participant", Some("resident"), Some(1));
+    let post = |body: String| {
+        app.client
+            .post(app.url("/api/teams"))
+            .bearer_auth(&user.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_problem(post(deep).await.unwrap(), 413, None).await;
+    let nested = format!("{{\"name\": {}1{}}}", "[".repeat(5_000), "]".repeat(5_000));
+    assert_problem(post(nested).await.unwrap(), 400, None).await;
+    let many_keys = format!(
+        "{{{}\"name\": \"x\"}}",
+        (0..3000)
+            .map(|i| format!("\"k{i}\": 1, "))
+            .collect::<String>()
+    );
+    assert_problem(post(many_keys).await.unwrap(), 400, None).await;
+    let long_text =
+        json!({"name": "x".repeat(60_000), "area": "Oost", "contact": "06"}).to_string();
+    assert_problem(post(long_text).await.unwrap(), 422, Some("name")).await;
+    assert_eq!(count_teams(&app), 0);
+    assert_eq!(app.get_auth("/api/me", &user.token).await.status(), 200);
+}
+
+fn count_teams(app: &TestApp) -> i64 {
+    use backend::db::schema::teams;
+    use diesel::prelude::*;
+    teams::table.count().get_result(&mut app.conn()).unwrap()
+}
