@@ -12,15 +12,14 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); a scratch database is
 //! created there and dropped afterwards.
 
-use std::collections::HashMap;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use backend::config::Config;
 use backend::db;
 use backend::metrics::seed::{seed, SeedOptions};
 use backend::startup::Application;
 use chrono::Datelike;
-use diesel::{Connection, RunQueryDsl};
 
 struct Args {
     participants: usize,
@@ -68,54 +67,14 @@ fn args() -> Args {
     a
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let a = args();
     let mut results: Vec<(String, String, Duration, Duration, usize)> = Vec::new();
     for kind in &a.dbs {
-        let dir = tempfile::tempdir()?;
-        let (url, drop_pg) = match (*kind, &a.existing) {
-            (_, Some(url)) => (url.clone(), None),
-            ("sqlite", None) => (
-                format!("sqlite://{}", dir.path().join("bench.db").display()),
-                None,
-            ),
-            _ => {
-                let admin = std::env::var("BENCH_DATABASE_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-                let name = format!("wv_bench_{}", std::process::id());
-                let mut c = diesel::PgConnection::establish(&admin)?;
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c)?;
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c)?;
-                let base = admin
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_owned())
-                    .unwrap_or(admin.clone());
-                (format!("{base}/{name}"), Some((admin, name)))
-            }
-        };
-        let static_dir = dir.path().join("dist");
-        std::fs::create_dir_all(&static_dir)?;
-        std::fs::write(
-            static_dir.join("index.html"),
-            "<!doctype html><title>bench</title>",
-        )?;
-        let vars: HashMap<&str, String> = HashMap::from([
-            ("WIJKVEILIG_DATA_DIR", dir.path().display().to_string()),
-            ("WIJKVEILIG_BIND", "127.0.0.1:0".to_string()),
-            ("DATABASE_URL", url.clone()),
-            (
-                "WIJKVEILIG_JWT_SECRET",
-                "bench-secret-bench-secret-bench-secret-123".to_string(),
-            ),
-            ("WIJKVEILIG_STATIC_DIR", static_dir.display().to_string()),
-        ]);
-        let config = Config::from_lookup(|k| vars.get(k).cloned())?;
+        let scratch = common::Scratch::new(kind, a.existing.clone())?;
+        let url = scratch.url.clone();
+        let config = scratch.config(&[])?;
         let mut conn = db::establish(&url, config.database_kind)?;
         db::run_migrations(&mut conn)?;
         if a.existing.is_none() {
@@ -207,18 +166,14 @@ async fn main() -> anyhow::Result<()> {
             results.push((
                 kind.to_string(),
                 path.clone(),
-                percentile(&times, 0.5),
-                percentile(&times, 0.95),
+                common::percentile(&times, 0.5),
+                common::percentile(&times, 0.95),
                 errors,
             ));
         }
         server.abort();
         drop(conn);
-        if let Some((admin, name)) = drop_pg {
-            let mut c = diesel::PgConnection::establish(&admin)?;
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut c)?;
-        }
+        drop(scratch);
     }
     println!(
         "\n{:<9} {:<72} {:>9} {:>9} {:>6}",
