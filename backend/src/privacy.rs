@@ -200,6 +200,7 @@ pub struct PurgeCounts {
     pub audit_entries_deleted: usize,
 }
 
+#[derive(Debug)]
 pub enum PurgeOutcome {
     Done {
         counts: PurgeCounts,

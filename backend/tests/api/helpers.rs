@@ -78,16 +78,24 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
+    let (database_url, pg_cleanup) = fresh_database(&data_dir);
+    let config = test_config(&data_dir, &database_url, customise);
+    start(config, data_dir, database_url, pg_cleanup).await
+}
+
+/// The test configuration on a data directory and database.
+pub fn test_config(
+    data_dir: &tempfile::TempDir,
+    database_url: &str,
+    customise: impl FnOnce(&mut Config),
+) -> Config {
     let static_dir = data_dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
-
-    let (database_url, pg_cleanup) = fresh_database(&data_dir);
-
     let vars: HashMap<&str, String> = HashMap::from([
         ("WIJKVEILIG_DATA_DIR", data_dir.path().display().to_string()),
         ("WIJKVEILIG_BIND", "127.0.0.1:0".to_string()),
-        ("DATABASE_URL", database_url.clone()),
+        ("DATABASE_URL", database_url.to_owned()),
         ("WIJKVEILIG_JWT_SECRET", JWT_SECRET.to_string()),
         ("WIJKVEILIG_STATIC_DIR", static_dir.display().to_string()),
         (
@@ -98,6 +106,15 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     ]);
     let mut config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
     customise(&mut config);
+    config
+}
+
+async fn start(
+    config: Config,
+    data_dir: tempfile::TempDir,
+    database_url: String,
+    pg_cleanup: Option<PgDrop>,
+) -> TestApp {
     let kind = config.database_kind;
     let jwt = backend::auth::jwt::JwtKeys::new(&config);
     let app = Application::build(config).await.expect("app starts");
@@ -111,6 +128,28 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         data_dir,
         jwt,
         _pg_cleanup: pg_cleanup,
+    }
+}
+
+/// Two instances on one new database, as a load balancer sees them. On
+/// PostgreSQL they start at the same moment (both run the migrations, under
+/// the advisory lock); SQLite is for one instance, so there the second
+/// starts after the first.
+pub async fn spawn_twins() -> (TestApp, TestApp) {
+    let dir_a = tempfile::tempdir().unwrap();
+    let dir_b = tempfile::tempdir().unwrap();
+    let (database_url, pg_cleanup) = fresh_database(&dir_a);
+    let config_a = test_config(&dir_a, &database_url, |_| {});
+    let config_b = test_config(&dir_b, &database_url, |_| {});
+    if config_a.database_kind == DatabaseKind::Postgres {
+        tokio::join!(
+            start(config_a, dir_a, database_url.clone(), pg_cleanup),
+            start(config_b, dir_b, database_url.clone(), None),
+        )
+    } else {
+        let a = start(config_a, dir_a, database_url.clone(), pg_cleanup).await;
+        let b = start(config_b, dir_b, database_url.clone(), None).await;
+        (a, b)
     }
 }
 

@@ -12,6 +12,7 @@ mod metrics;
 mod open311;
 mod privacy;
 mod reports;
+mod scale_out;
 mod schema;
 mod surveys;
 mod teams;
