@@ -204,9 +204,26 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 ApiError::Unavailable("database connection closed".into())
             }
+            // The server cut the connection (restart, failover, terminated
+            // backend): the database is unavailable, not the request wrong.
+            Error::DatabaseError(_, info) if connection_lost(info.message()) => {
+                ApiError::Unavailable(format!("database connection lost: {}", info.message()))
+            }
             other => ApiError::Internal(other.into()),
         }
     }
+}
+
+/// libpq's and PostgreSQL's words for a connection that is gone.
+fn connection_lost(message: &str) -> bool {
+    const SIGNS: [&str; 5] = [
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+        "connection to server",
+    ];
+    SIGNS.iter().any(|s| message.contains(s))
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -91,8 +91,11 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
+    /// Connections are not tested on checkout (a round trip per request);
+    /// instead [`run`] marks one broken when a query on it found the
+    /// connection lost, and the pool drops it instead of handing it out again.
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+        LOST.with(|lost| lost.replace(false))
     }
 }
 
@@ -145,9 +148,21 @@ where
     actix_web::web::block(move || {
         let _entered = span.enter();
         let mut conn = pool.get()?;
-        f(&mut conn)
+        let result = f(&mut conn);
+        if matches!(&result, Err(ApiError::Unavailable(_))) {
+            // Returning the connection (below, on this thread) asks `has_broken`.
+            LOST.with(|lost| lost.set(true));
+        }
+        drop(conn);
+        LOST.with(|lost| lost.set(false));
+        result
     })
     .await?
+}
+
+thread_local! {
+    /// Set while a connection whose query found it lost goes back to the pool.
+    static LOST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so it

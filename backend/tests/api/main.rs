@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod campaigns;
+mod faults;
 mod hardening;
 mod helpers;
 mod mail;
