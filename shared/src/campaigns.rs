@@ -110,6 +110,7 @@ pub struct CampaignDto {
     pub signup_url: String,
     /// Today is within the campaign's period.
     pub running: bool,
+    #[serde(with = "crate::utc")]
     pub created_at: NaiveDateTime,
 }
 

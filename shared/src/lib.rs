@@ -37,6 +37,7 @@ pub mod reports;
 pub mod surveys;
 pub mod teams;
 pub mod users;
+pub mod utc;
 pub mod validation;
 
 pub use error::{ErrorKind, FieldError, Problem};

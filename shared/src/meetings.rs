@@ -217,9 +217,11 @@ pub struct MeetingDto {
     pub neighbourhood_id: i32,
     pub neighbourhood_name: String,
     pub title: String,
+    #[serde(with = "crate::utc")]
     pub starts_at: chrono::NaiveDateTime,
     pub place: String,
     pub description: String,
+    #[serde(with = "crate::utc")]
     pub propose_until: chrono::NaiveDateTime,
     pub capacity: i32,
     pub status: MeetingStatus,
@@ -289,6 +291,7 @@ pub struct TopicTransition {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopicEventDto {
+    #[serde(with = "crate::utc")]
     pub at: chrono::NaiveDateTime,
     pub event: String,
     pub from_status: Option<TopicStatus>,
@@ -300,6 +303,7 @@ pub struct TopicEventDto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionUpdateDto {
+    #[serde(with = "crate::utc")]
     pub at: chrono::NaiveDateTime,
     pub by: String,
     pub status: Option<ActionStatus>,
@@ -339,6 +343,7 @@ pub struct TopicDto {
     pub proposer_name: Option<String>,
     /// Made by a coordinator from this many reports.
     pub report_count: i64,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
     pub allowed_transitions: Vec<TopicStatus>,
     pub events: Vec<TopicEventDto>,

@@ -26,6 +26,7 @@ pub struct ConsentRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentDto {
     pub privacy_version: String,
+    #[serde(with = "crate::utc")]
     pub accepted_at: chrono::NaiveDateTime,
 }
 
@@ -41,6 +42,7 @@ pub struct ExportedAnswer {
 pub struct ExportedResponse {
     pub survey_id: i32,
     pub survey_title: String,
+    #[serde(with = "crate::utc")]
     pub submitted_at: chrono::NaiveDateTime,
     pub answers: Vec<ExportedAnswer>,
 }
@@ -53,6 +55,7 @@ pub struct ExportedTopic {
     pub title: String,
     pub description: String,
     pub status: TopicStatus,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
 }
 
@@ -61,6 +64,7 @@ pub struct ExportedTopic {
 pub struct ExportedSupport {
     pub topic_id: i32,
     pub topic_title: String,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
 }
 
@@ -70,6 +74,7 @@ pub struct ExportedRsvp {
     pub meeting_id: i32,
     pub meeting_title: String,
     pub going: bool,
+    #[serde(with = "crate::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 
@@ -82,6 +87,7 @@ pub struct ExportedPhoto {
     pub byte_size: i32,
     pub width: i32,
     pub height: i32,
+    #[serde(with = "crate::utc")]
     pub uploaded_at: chrono::NaiveDateTime,
 }
 
@@ -89,6 +95,7 @@ pub struct ExportedPhoto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataExport {
+    #[serde(with = "crate::utc")]
     pub exported_at: chrono::NaiveDateTime,
     pub account: UserDto,
     pub consents: Vec<ConsentDto>,
@@ -119,6 +126,7 @@ pub struct ExportedMembership {
     /// `requested`, `active`, or `proposed` for a team I proposed and am not in.
     pub status: String,
     pub lead: bool,
+    #[serde(with = "crate::utc")]
     pub since: chrono::NaiveDateTime,
 }
 
@@ -127,8 +135,10 @@ pub struct ExportedMembership {
 pub struct ExportedPatrol {
     pub patrol_id: i32,
     pub team_id: i32,
+    #[serde(with = "crate::utc")]
     pub starts_at: chrono::NaiveDateTime,
     pub meeting_point: String,
+    #[serde(with = "crate::utc")]
     pub signed_up_at: chrono::NaiveDateTime,
 }
 
@@ -139,6 +149,7 @@ pub struct ExportedObservation {
     pub patrol_id: i32,
     pub what: String,
     pub place: String,
+    #[serde(with = "crate::utc")]
     pub observed_at: chrono::NaiveDateTime,
     pub report_id: Option<i32>,
 }
@@ -147,6 +158,7 @@ pub struct ExportedObservation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntryDto {
     pub id: i32,
+    #[serde(with = "crate::utc")]
     pub at: chrono::NaiveDateTime,
     /// `null` for the system and for erased accounts.
     pub actor_id: Option<i32>,

@@ -217,6 +217,7 @@ pub struct Guidance {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
+    #[serde(with = "crate::utc")]
     pub at: chrono::NaiveDateTime,
     pub event: String,
     pub from_status: Option<ReportStatus>,
@@ -256,15 +257,19 @@ pub struct ReportDto {
     pub kind: ReportKind,
     pub neighbourhood_id: i32,
     pub description: String,
+    #[serde(with = "crate::utc")]
     pub occurred_at: chrono::NaiveDateTime,
     pub location: Option<Location>,
     pub address: Option<String>,
     pub anonymous_to_partners: bool,
     pub contact_ok: bool,
     pub status: ReportStatus,
+    #[serde(with = "crate::utc")]
     pub due_at: chrono::NaiveDateTime,
     pub overdue: bool,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::utc")]
     pub updated_at: chrono::NaiveDateTime,
     /// Hidden from partners when the reporter chose anonymity.
     pub reporter: Option<Reporter>,
@@ -276,6 +281,7 @@ pub struct ReportDto {
     /// Transitions the caller may make now.
     pub allowed_transitions: Vec<ReportStatus>,
     /// Until when the reporter may reopen (resolved reports only).
+    #[serde(with = "crate::utc::option", default)]
     pub reopen_until: Option<chrono::NaiveDateTime>,
     pub guidance: Option<Guidance>,
 }
@@ -340,6 +346,7 @@ pub struct NotificationDto {
     pub topic_title: Option<String>,
     pub topic_status: Option<crate::meetings::TopicStatus>,
     pub public_note: Option<String>,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
     pub read: bool,
 }

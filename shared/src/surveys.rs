@@ -210,7 +210,9 @@ pub struct SurveyDto {
     pub intro_en: String,
     pub groups: Vec<Group>,
     pub neighbourhood_ids: Vec<i32>,
+    #[serde(with = "crate::utc")]
     pub opens_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::utc")]
     pub closes_at: chrono::NaiveDateTime,
     pub anonymous: bool,
     pub status: SurveyStatus,
@@ -250,7 +252,9 @@ pub struct SurveySummary {
     pub title_nl: String,
     pub title_en: String,
     pub status: SurveyStatus,
+    #[serde(with = "crate::utc")]
     pub opens_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::utc")]
     pub closes_at: chrono::NaiveDateTime,
     pub anonymous: bool,
     pub groups: Vec<Group>,

@@ -119,7 +119,9 @@ pub struct MemberDto {
     pub display_name: String,
     pub status: MembershipStatus,
     pub lead: bool,
+    #[serde(with = "crate::utc")]
     pub requested_at: NaiveDateTime,
+    #[serde(with = "crate::utc::option", default)]
     pub joined_at: Option<NaiveDateTime>,
     /// Leads' e-mail address, for coordinators and partners (the wijkagent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +140,7 @@ pub struct TeamDto {
     pub status: TeamStatus,
     /// Why the coordinator declined (or a note with the approval).
     pub decision_reason: Option<String>,
+    #[serde(with = "crate::utc")]
     pub created_at: NaiveDateTime,
     /// Active members.
     pub member_count: i64,
@@ -222,6 +225,7 @@ impl PatrolInput {
 pub struct PatrolDto {
     pub id: i32,
     pub team_id: i32,
+    #[serde(with = "crate::utc")]
     pub starts_at: NaiveDateTime,
     pub meeting_point: String,
     pub route: String,
@@ -292,12 +296,14 @@ pub struct ObservationDto {
     pub patrol_id: i32,
     pub what: String,
     pub place: String,
+    #[serde(with = "crate::utc")]
     pub observed_at: NaiveDateTime,
     /// `null` once the observer's account was erased.
     pub observer_name: Option<String>,
     pub mine: bool,
     /// The report made from it, if any.
     pub report_id: Option<i32>,
+    #[serde(with = "crate::utc")]
     pub created_at: NaiveDateTime,
 }
 

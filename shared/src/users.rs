@@ -97,6 +97,7 @@ pub struct UserDto {
     /// True once the user proved an address at a recognised institution domain.
     pub verified_student: bool,
     pub active: bool,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
     /// The privacy statement version this user last accepted. When it is not
     /// [`crate::PRIVACY_VERSION`], the client asks for consent again.
@@ -172,6 +173,7 @@ pub struct ApiKeyDto {
     /// Shown once, when the key is created; only its hash is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    #[serde(with = "crate::utc")]
     pub created_at: chrono::NaiveDateTime,
     pub revoked: bool,
 }
