@@ -65,4 +65,10 @@ if [ $WITH_TESTS = 1 ]; then
         say "Installing browser test packages (npm)"
         (cd e2e && npm ci --no-audit --no-fund)
     fi
+    # schemathesis (PyPI) fuzzes the API against its OpenAPI document.
+    if ! e2e/.venv/bin/st --version 2>/dev/null | grep -q "4.32.5"; then
+        say "Installing schemathesis (PyPI)"
+        python3 -m venv e2e/.venv
+        e2e/.venv/bin/pip install -q schemathesis==4.32.5
+    fi
 fi

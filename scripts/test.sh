@@ -48,6 +48,9 @@ fi
 step "Release build"
 scripts/build.sh
 
+step "API fuzzing (schemathesis, each role)"
+scripts/schemathesis.sh
+
 step "Browser tests"
 (cd e2e && npx playwright test)
 

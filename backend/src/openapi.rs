@@ -161,10 +161,77 @@ impl Modify for BearerAuth {
 pub fn spec_json() -> &'static str {
     static SPEC: OnceLock<String> = OnceLock::new();
     SPEC.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .expect("the OpenAPI document serialises")
+        let mut spec =
+            serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+        document_problems(&mut spec);
+        serde_json::to_string_pretty(&spec).expect("the OpenAPI document serialises")
     })
+}
+
+/// The answers every operation can give besides its own: problems are
+/// `application/problem+json`; a malformed request is 400, a missing or bad
+/// token 401, an unknown id 404, a body that is too large or not JSON 413 or
+/// 415, invalid fields 422, and an unavailable database 503. Documented once
+/// here rather than on each handler.
+fn document_problems(spec: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let problem =
+        json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            let secured = op.get("security").is_some();
+            let has_body = op.get("requestBody").is_some();
+            let has_params = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|p| !p.is_empty());
+            let responses = op
+                .entry("responses")
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .expect("responses are an object");
+            for response in responses.values_mut() {
+                let is_problem = response
+                    .pointer("/content/application~1json/schema/$ref")
+                    .and_then(Value::as_str)
+                    == Some("#/components/schemas/Problem");
+                if is_problem {
+                    response["content"] = problem.clone();
+                }
+            }
+            let mut add = |code: &str, description: &str| {
+                responses.entry(code).or_insert_with(
+                    || json!({"description": description, "content": problem.clone()}),
+                );
+            };
+            if path.starts_with("/api") {
+                add("400", "The request could not be read");
+                if secured {
+                    add("401", "Not logged in, or the token is invalid or expired");
+                }
+                if path.contains('{') || method != "get" {
+                    add("404", "Not found");
+                }
+                if has_body {
+                    add("413", "The body is too large");
+                    add("415", "The body is not JSON");
+                }
+                if has_body || has_params {
+                    add("422", "Invalid fields; `errors` names each one");
+                }
+                add("503", "The database is unavailable, or the server is busy");
+            }
+        }
+    }
 }
 
 pub async fn serve() -> HttpResponse {
