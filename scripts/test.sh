@@ -48,6 +48,11 @@ fi
 step "Release build"
 scripts/build.sh
 
+if [ -n "$PG_URL" ]; then
+    step "Backup and restore (PostgreSQL and SQLite)"
+    TEST_DATABASE_URL="$PG_URL" scripts/backup-restore.sh
+fi
+
 step "API fuzzing (schemathesis, each role)"
 scripts/schemathesis.sh
 
