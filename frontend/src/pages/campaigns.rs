@@ -10,9 +10,10 @@ use leptos_router::hooks::use_params_map;
 use shared::campaigns::{
     CampaignDto, CampaignInput, CampaignList, CampaignResult, CampaignResults, Channel, TargetGroup,
 };
-use shared::users::{Language, Role};
+use shared::users::Language;
 use shared::FieldError;
 
+use super::meetings::staff;
 use super::neighbourhoods::load_neighbourhoods;
 use super::surveys::focus_later;
 use crate::api::use_session;
@@ -61,10 +62,6 @@ fn euros(cents: Option<i64>) -> String {
 
 fn count(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_else(|| "<5".into())
-}
-
-fn staff(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Coordinator) | Some(Role::Admin))
 }
 
 /// A table of result rows; `label` names each row.

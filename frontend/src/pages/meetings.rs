@@ -175,7 +175,7 @@ fn action_status_name(lang: Language, s: ActionStatus) -> &'static str {
     }
 }
 
-fn error_text(i18n: I18n, e: &ApiError) -> String {
+pub(crate) fn error_text(i18n: I18n, e: &ApiError) -> String {
     let lang = i18n.lang.get_untracked();
     match e.field_errors().first() {
         Some(f) if !f.field.is_empty() => field_message(lang, &f.code)
@@ -190,7 +190,7 @@ fn meeting_id() -> impl Fn() -> i32 + Copy {
     move || params.with(|p| p.get("id").and_then(|v| v.parse().ok()).unwrap_or_default())
 }
 
-fn staff(role: Option<Role>) -> bool {
+pub(crate) fn staff(role: Option<Role>) -> bool {
     matches!(role, Some(Role::Coordinator) | Some(Role::Admin))
 }
 

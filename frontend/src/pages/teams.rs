@@ -18,27 +18,14 @@ use shared::teams::{
 use shared::users::{Language, Role};
 use shared::FieldError;
 
+use super::meetings::{error_text, staff};
 use super::neighbourhoods::load_neighbourhoods;
 use super::reports::load_categories;
 use super::surveys::focus_later;
-use crate::api::{use_session, ApiError, Session};
+use crate::api::{use_session, Session};
 use crate::components::page_title;
 use crate::i18n::{field_message, use_i18n, I18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
-
-fn staff(role: Option<Role>) -> bool {
-    matches!(role, Some(Role::Coordinator) | Some(Role::Admin))
-}
-
-fn error_text(i18n: I18n, e: &ApiError) -> String {
-    let lang = i18n.lang.get_untracked();
-    match e.field_errors().first() {
-        Some(f) if !f.field.is_empty() => field_message(lang, &f.code)
-            .map(str::to_owned)
-            .unwrap_or_else(|| f.message.clone()),
-        _ => e.message(i18n.t()),
-    }
-}
 
 fn status_name(lang: Language, s: TeamStatus) -> &'static str {
     let nl = lang == Language::Nl;
