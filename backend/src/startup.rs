@@ -111,9 +111,7 @@ impl Application {
                 .wrap(Condition::new(config.cors_origin.is_some(), cors(config)))
                 .wrap(security)
                 .wrap(TracingLogger::default())
-                .route("/healthz", web::get().to(api::health::healthz))
-                .route("/readyz", web::get().to(api::health::readyz))
-                .route("/c/{code}", web::get().to(api::campaigns::short_link))
+                .configure(api::site)
                 .service(
                     web::scope("/api")
                         .wrap(ErrorHandlers::new().default_handler(as_problem))

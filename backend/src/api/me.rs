@@ -3,7 +3,8 @@
 use actix_web::{web, HttpResponse};
 use shared::auth::Accepted;
 use shared::users::{
-    ChangePasswordRequest, Group, Language, StudentVerificationRequest, UpdateMeRequest, UserDto,
+    ChangePasswordRequest, Group, Language, Role, StudentVerificationRequest, UpdateMeRequest,
+    UserDto,
 };
 use shared::validation::validate_email;
 use shared::{FieldError, Problem};
@@ -163,7 +164,8 @@ pub async fn resend_verification(
     request_body = StudentVerificationRequest,
     responses(
         (status = 202, body = Accepted, description = "Link sent to the institution address"),
-        (status = 401, body = Problem), (status = 409, body = Problem, description = "Not a student account"),
+        (status = 401, body = Problem), (status = 403, body = Problem, description = "Not a participant"),
+        (status = 409, body = Problem, description = "Not a student account"),
         (status = 422, body = Problem, description = "Not an address at a recognised institution"),
         (status = 429, body = Problem)))]
 pub async fn request_student_verification(
@@ -171,6 +173,7 @@ pub async fn request_student_verification(
     auth: AuthUser,
     body: web::Json<StudentVerificationRequest>,
 ) -> ApiResult<HttpResponse> {
+    auth.require(&[Role::Participant])?;
     let email = validate_email("email", &body.email).map_err(|e| ApiError::Validation(vec![e]))?;
     let Some(domain) = institution_domain(&state, &email) else {
         return Err(ApiError::Validation(vec![FieldError::new(

@@ -946,6 +946,8 @@ async fn set_support(
     id: i32,
     on: bool,
 ) -> ApiResult<HttpResponse> {
+    // Support is the residents' voice: staff and partners would skew the counts.
+    auth.require(&[Role::Participant])?;
     let dto = db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let t = q::find_topic(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -990,7 +992,8 @@ async fn set_support(
 
 #[utoipa::path(post, path = "/api/topics/{id}/support", tag = "meetings", security(("bearer" = [])),
     params(("id" = i32, Path)),
-    responses((status = 200, body = TopicDto), (status = 404, body = Problem),
+    responses((status = 200, body = TopicDto), (status = 403, body = Problem, description = "Not a participant"),
+        (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Supported already, or the topic is closed")))]
 pub async fn support(
     state: web::Data<AppState>,
@@ -1002,7 +1005,8 @@ pub async fn support(
 
 #[utoipa::path(delete, path = "/api/topics/{id}/support", tag = "meetings", security(("bearer" = [])),
     params(("id" = i32, Path)),
-    responses((status = 200, body = TopicDto), (status = 404, body = Problem),
+    responses((status = 200, body = TopicDto), (status = 403, body = Problem, description = "Not a participant"),
+        (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Not supported")))]
 pub async fn withdraw_support(
     state: web::Data<AppState>,

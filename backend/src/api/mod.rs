@@ -1,5 +1,31 @@
 //! HTTP handlers, one module per resource. Handlers extract, call, answer.
 
+/// Declares routes once: the function registers them and the constant lists
+/// them, so that tests (the authorization matrix, the OpenAPI coverage) see
+/// every route and a new one cannot go untested. One resource per path, so
+/// that a wrong method is 405 (with Allow), not 404.
+macro_rules! route_table {
+    (
+        $(#[$list_doc:meta])* $list:ident,
+        $(#[$fn_doc:meta])* $configure:ident;
+        $( $path:literal $([$data:expr])? { $($method:ident => $handler:path),+ $(,)? } ),* $(,)?
+    ) => {
+        $(#[$list_doc])*
+        pub const $list: &[(&str, &str)] = &[$($((stringify!($method), $path)),+),*];
+
+        $(#[$fn_doc])*
+        pub fn $configure(cfg: &mut actix_web::web::ServiceConfig) {
+            $(
+                cfg.service(
+                    actix_web::web::resource($path)
+                        $(.app_data($data))?
+                        $(.route(actix_web::web::$method().to($handler)))+
+                );
+            )*
+        }
+    };
+}
+
 pub mod admin_api_keys;
 pub mod admin_categories;
 pub mod admin_users;
@@ -23,184 +49,104 @@ use actix_web::{error::JsonPayloadError, error::QueryPayloadError, web, HttpRequ
 use crate::config::Config;
 use crate::error::ApiError;
 
-/// Routes under `/api`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use web::{get, patch, post, resource};
-    // Explicit resources, so that a wrong method is 405 (with Allow), not 404.
-    cfg.service(resource("/auth/signup").route(post().to(auth::signup)))
-        .service(resource("/auth/login").route(post().to(auth::login)))
-        .service(resource("/auth/refresh").route(post().to(auth::refresh)))
-        .service(resource("/auth/logout").route(post().to(auth::logout)))
-        .service(resource("/auth/verify-email").route(post().to(auth::verify_email)))
-        .service(resource("/auth/password-reset").route(post().to(auth::request_password_reset)))
-        .service(
-            resource("/auth/password-reset/confirm").route(post().to(auth::confirm_password_reset)),
-        )
-        .service(
-            resource("/me")
-                .route(get().to(me::get_me))
-                .route(patch().to(me::update_me))
-                .route(web::delete().to(privacy::delete_me)),
-        )
-        .service(resource("/me/export").route(get().to(privacy::export_me)))
-        .service(resource("/me/consent").route(post().to(privacy::consent)))
-        .service(resource("/admin/audit").route(get().to(privacy::audit_log_list)))
-        .service(
-            resource("/admin/retention")
-                .route(get().to(privacy::retention))
-                .route(web::put().to(privacy::set_retention)),
-        )
-        .service(resource("/me/password").route(post().to(me::change_password)))
-        .service(resource("/me/verification-email").route(post().to(me::resend_verification)))
-        .service(
-            resource("/me/student-verification").route(post().to(me::request_student_verification)),
-        )
-        .service(resource("/neighbourhoods").route(get().to(neighbourhoods::list)))
-        .service(resource("/admin/users").route(get().to(admin_users::list)))
-        .service(resource("/admin/users/{id}").route(patch().to(admin_users::update)))
-        .service(
-            resource("/admin/api-keys")
-                .route(get().to(admin_api_keys::list))
-                .route(post().to(admin_api_keys::create)),
-        )
-        .service(resource("/admin/api-keys/{id}").route(web::delete().to(admin_api_keys::revoke)))
-        .service(
-            resource("/admin/report-categories")
-                .route(get().to(admin_categories::list))
-                .route(post().to(admin_categories::create)),
-        )
-        .service(
-            resource("/admin/report-categories/{id}").route(patch().to(admin_categories::update)),
-        )
-        .service(resource("/me/notifications").route(get().to(notifications::list)))
-        .service(
-            resource("/me/notifications/read-all").route(post().to(notifications::mark_all_read)),
-        )
-        .service(resource("/me/notifications/{id}/read").route(post().to(notifications::mark_read)))
-        .service(resource("/report-categories").route(get().to(reports::categories)))
-        .service(
-            resource("/reports")
-                .route(get().to(reports::list))
-                .route(post().to(reports::create)),
-        )
-        .service(resource("/reports/{id}").route(get().to(reports::get)))
-        .service(resource("/reports/{id}/transitions").route(post().to(reports::transition)))
-        .service(resource("/reports/{id}/feedback").route(post().to(reports::feedback)))
-        .service(resource("/reports/{id}/reopen").route(post().to(reports::reopen)))
-        .service(
-            resource("/reports/{id}/photos")
-                .app_data(web::PayloadConfig::new(shared::reports::MAX_PHOTO_BYTES))
-                .route(post().to(photos::upload)),
-        )
-        .service(resource("/reports/{id}/photos/{photo_id}").route(get().to(photos::download)))
-        .service(resource("/reports/{id}/partner-notes").route(post().to(reports::partner_note)))
-        .service(
-            resource("/surveys")
-                .route(get().to(surveys::list))
-                .route(post().to(surveys::create)),
-        )
-        .service(
-            resource("/surveys/{id}")
-                .route(get().to(surveys::get))
-                .route(web::put().to(surveys::update)),
-        )
-        .service(resource("/surveys/{id}/publish").route(post().to(surveys::publish)))
-        .service(resource("/surveys/{id}/close").route(post().to(surveys::close)))
-        .service(resource("/surveys/{id}/copy").route(post().to(surveys::copy)))
-        .service(resource("/surveys/{id}/responses").route(post().to(surveys::respond)))
-        .service(resource("/surveys/{id}/results").route(get().to(surveys::results)))
-        .service(resource("/surveys/{id}/results.csv").route(get().to(surveys::results_csv)))
-        .service(
-            resource("/meetings")
-                .route(get().to(meetings::list))
-                .route(post().to(meetings::create)),
-        )
-        .service(
-            resource("/meetings/{id}")
-                .route(get().to(meetings::get))
-                .route(patch().to(meetings::update)),
-        )
-        .service(resource("/meetings/{id}/transitions").route(post().to(meetings::transition)))
-        .service(resource("/meetings/{id}/copy").route(post().to(meetings::copy)))
-        .service(resource("/meetings/{id}/rsvp").route(web::put().to(meetings::rsvp)))
-        .service(resource("/meetings/{id}/ics").route(get().to(meetings::ics)))
-        .service(
-            resource("/meetings/{id}/topics")
-                .route(get().to(meetings::topics))
-                .route(post().to(meetings::propose)),
-        )
-        .service(resource("/meetings/{id}/suggestions").route(get().to(meetings::suggestions)))
-        .service(
-            resource("/meetings/{id}/topics/from-reports").route(post().to(meetings::from_reports)),
-        )
-        .service(
-            resource("/topics/{id}")
-                .route(get().to(meetings::get_topic))
-                .route(patch().to(meetings::edit_topic)),
-        )
-        .service(
-            resource("/topics/{id}/support")
-                .route(post().to(meetings::support))
-                .route(web::delete().to(meetings::withdraw_support)),
-        )
-        .service(resource("/topics/{id}/transitions").route(post().to(meetings::transition_topic)))
-        .service(resource("/topics/{id}/actions").route(post().to(meetings::add_action)))
-        .service(resource("/actions").route(get().to(meetings::tracker)))
-        .service(resource("/actions/{id}/updates").route(post().to(meetings::update_action)))
-        .service(resource("/me/topics").route(get().to(meetings::my_topics)))
-        .service(resource("/metrics/participation").route(get().to(metrics::participation)))
-        .service(resource("/metrics/reports").route(get().to(metrics::reports)))
-        .service(resource("/metrics/surveys").route(get().to(metrics::surveys)))
-        .service(resource("/metrics/meetings").route(get().to(metrics::meetings)))
-        .service(
-            resource("/metrics/targets")
-                .route(get().to(metrics::list_targets))
-                .route(post().to(metrics::create_target)),
-        )
-        .service(resource("/metrics/targets/{id}").route(web::delete().to(metrics::delete_target)))
-        .service(resource("/monitor").route(get().to(metrics::monitor)))
-        .service(resource("/monitor/links").route(post().to(metrics::monitor_link)))
-        .service(
-            resource("/teams")
-                .route(get().to(teams::list))
-                .route(post().to(teams::propose)),
-        )
-        // Before /teams/{id}, which would take "overview" for an id.
-        .service(resource("/teams/overview").route(get().to(teams::overview)))
-        .service(resource("/teams/{id}").route(get().to(teams::get)))
-        .service(resource("/teams/{id}/decision").route(post().to(teams::decide)))
-        .service(resource("/teams/{id}/members").route(post().to(teams::join)))
-        .service(
-            resource("/teams/{id}/members/{user_id}")
-                .route(patch().to(teams::update_member))
-                .route(web::delete().to(teams::remove_member)),
-        )
-        .service(
-            resource("/teams/{id}/patrols")
-                .route(get().to(teams::patrols))
-                .route(post().to(teams::plan_patrol)),
-        )
-        .service(
-            resource("/patrols/{id}/signup")
-                .route(web::put().to(teams::sign_up))
-                .route(web::delete().to(teams::withdraw)),
-        )
-        .service(
-            resource("/patrols/{id}/observations")
-                .route(get().to(teams::observations))
-                .route(post().to(teams::observe)),
-        )
-        .service(resource("/observations/{id}/report").route(post().to(teams::to_report)))
-        .service(
-            resource("/campaigns")
-                .route(get().to(campaigns::list))
-                .route(post().to(campaigns::create)),
-        )
-        .service(resource("/campaigns/results").route(get().to(campaigns::results)))
-        .service(resource("/campaigns/{id}").route(get().to(campaigns::get)))
-        .service(resource("/campaigns/{id}/qr.svg").route(get().to(campaigns::qr_svg_file)))
-        .service(resource("/campaigns/{id}/qr.png").route(get().to(campaigns::qr_png_file)))
-        .service(resource("/openapi.json").route(get().to(crate::openapi::serve)));
+route_table! {
+    /// Every `(method, path)` under `/api`, in registration order.
+    ROUTES,
+    /// Routes under `/api`.
+    configure;
+    "/auth/signup" { post => auth::signup },
+    "/auth/login" { post => auth::login },
+    "/auth/refresh" { post => auth::refresh },
+    "/auth/logout" { post => auth::logout },
+    "/auth/verify-email" { post => auth::verify_email },
+    "/auth/password-reset" { post => auth::request_password_reset },
+    "/auth/password-reset/confirm" { post => auth::confirm_password_reset },
+    "/me" { get => me::get_me, patch => me::update_me, delete => privacy::delete_me },
+    "/me/export" { get => privacy::export_me },
+    "/me/consent" { post => privacy::consent },
+    "/admin/audit" { get => privacy::audit_log_list },
+    "/admin/retention" { get => privacy::retention, put => privacy::set_retention },
+    "/me/password" { post => me::change_password },
+    "/me/verification-email" { post => me::resend_verification },
+    "/me/student-verification" { post => me::request_student_verification },
+    "/neighbourhoods" { get => neighbourhoods::list },
+    "/admin/users" { get => admin_users::list },
+    "/admin/users/{id}" { patch => admin_users::update },
+    "/admin/api-keys" { get => admin_api_keys::list, post => admin_api_keys::create },
+    "/admin/api-keys/{id}" { delete => admin_api_keys::revoke },
+    "/admin/report-categories" { get => admin_categories::list, post => admin_categories::create },
+    "/admin/report-categories/{id}" { patch => admin_categories::update },
+    "/me/notifications" { get => notifications::list },
+    "/me/notifications/read-all" { post => notifications::mark_all_read },
+    "/me/notifications/{id}/read" { post => notifications::mark_read },
+    "/report-categories" { get => reports::categories },
+    "/reports" { get => reports::list, post => reports::create },
+    "/reports/{id}" { get => reports::get },
+    "/reports/{id}/transitions" { post => reports::transition },
+    "/reports/{id}/feedback" { post => reports::feedback },
+    "/reports/{id}/reopen" { post => reports::reopen },
+    "/reports/{id}/photos" [web::PayloadConfig::new(shared::reports::MAX_PHOTO_BYTES)] { post => photos::upload },
+    "/reports/{id}/photos/{photo_id}" { get => photos::download },
+    "/reports/{id}/partner-notes" { post => reports::partner_note },
+    "/surveys" { get => surveys::list, post => surveys::create },
+    "/surveys/{id}" { get => surveys::get, put => surveys::update },
+    "/surveys/{id}/publish" { post => surveys::publish },
+    "/surveys/{id}/close" { post => surveys::close },
+    "/surveys/{id}/copy" { post => surveys::copy },
+    "/surveys/{id}/responses" { post => surveys::respond },
+    "/surveys/{id}/results" { get => surveys::results },
+    "/surveys/{id}/results.csv" { get => surveys::results_csv },
+    "/meetings" { get => meetings::list, post => meetings::create },
+    "/meetings/{id}" { get => meetings::get, patch => meetings::update },
+    "/meetings/{id}/transitions" { post => meetings::transition },
+    "/meetings/{id}/copy" { post => meetings::copy },
+    "/meetings/{id}/rsvp" { put => meetings::rsvp },
+    "/meetings/{id}/ics" { get => meetings::ics },
+    "/meetings/{id}/topics" { get => meetings::topics, post => meetings::propose },
+    "/meetings/{id}/suggestions" { get => meetings::suggestions },
+    "/meetings/{id}/topics/from-reports" { post => meetings::from_reports },
+    "/topics/{id}" { get => meetings::get_topic, patch => meetings::edit_topic },
+    "/topics/{id}/support" { post => meetings::support, delete => meetings::withdraw_support },
+    "/topics/{id}/transitions" { post => meetings::transition_topic },
+    "/topics/{id}/actions" { post => meetings::add_action },
+    "/actions" { get => meetings::tracker },
+    "/actions/{id}/updates" { post => meetings::update_action },
+    "/me/topics" { get => meetings::my_topics },
+    "/metrics/participation" { get => metrics::participation },
+    "/metrics/reports" { get => metrics::reports },
+    "/metrics/surveys" { get => metrics::surveys },
+    "/metrics/meetings" { get => metrics::meetings },
+    "/metrics/targets" { get => metrics::list_targets, post => metrics::create_target },
+    "/metrics/targets/{id}" { delete => metrics::delete_target },
+    "/monitor" { get => metrics::monitor },
+    "/monitor/links" { post => metrics::monitor_link },
+    "/teams" { get => teams::list, post => teams::propose },
+    // Before /teams/{id}, which would take "overview" for an id.
+    "/teams/overview" { get => teams::overview },
+    "/teams/{id}" { get => teams::get },
+    "/teams/{id}/decision" { post => teams::decide },
+    "/teams/{id}/members" { post => teams::join },
+    "/teams/{id}/members/{user_id}" { patch => teams::update_member, delete => teams::remove_member },
+    "/teams/{id}/patrols" { get => teams::patrols, post => teams::plan_patrol },
+    "/patrols/{id}/signup" { put => teams::sign_up, delete => teams::withdraw },
+    "/patrols/{id}/observations" { get => teams::observations, post => teams::observe },
+    "/observations/{id}/report" { post => teams::to_report },
+    "/campaigns" { get => campaigns::list, post => campaigns::create },
+    "/campaigns/results" { get => campaigns::results },
+    "/campaigns/{id}" { get => campaigns::get },
+    "/campaigns/{id}/qr.svg" { get => campaigns::qr_svg_file },
+    "/campaigns/{id}/qr.png" { get => campaigns::qr_png_file },
+    "/openapi.json" { get => crate::openapi::serve },
+}
+
+route_table! {
+    /// The routes outside `/api` and `/open311`: health and campaign links.
+    SITE_ROUTES,
+    /// Registers [`SITE_ROUTES`] on the application.
+    site;
+    "/healthz" { get => health::healthz },
+    "/readyz" { get => health::readyz },
+    "/c/{code}" { get => campaigns::short_link },
 }
 
 /// JSON bodies: 64 KiB at most, `application/json` only, and every parse

@@ -63,14 +63,20 @@ fn internal(e: impl std::fmt::Display) -> Failure {
 
 type Answer = Result<HttpResponse, Failure>;
 
+route_table! {
+    /// Every `(method, path)` under `/open311/v2`.
+    ROUTES,
+    routes;
+    "/discovery.json" { get => discovery },
+    "/services.json" { get => services },
+    "/services/{file}" { get => service_definition },
+    "/requests.json" { get => list_requests, post => create_request },
+    "/requests/{file}" { get => get_request },
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/discovery.json", web::get().to(discovery))
-        .route("/services.json", web::get().to(services))
-        .route("/services/{file}", web::get().to(service_definition))
-        .route("/requests.json", web::get().to(list_requests))
-        .route("/requests.json", web::post().to(create_request))
-        .route("/requests/{file}", web::get().to(get_request))
-        .default_service(web::to(|| async { error(404, "Not found") }));
+    routes(cfg);
+    cfg.default_service(web::to(|| async { error(404, "Not found") }));
 }
 
 async fn discovery(state: web::Data<AppState>) -> HttpResponse {

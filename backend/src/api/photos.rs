@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use shared::reports::{PhotoRef, MAX_PHOTOS};
 use shared::Problem;
 
-use super::reports::viewer_of;
+use super::reports::{own_report, viewer_of};
 use crate::auth::{random_token, AuthUser};
 use crate::db::models::now;
 use crate::db::reports::{self as q, NewPhoto};
@@ -29,7 +29,8 @@ fn too_many() -> ApiError {
     params(("id" = i32, Path)),
     request_body(content = Vec<u8>, content_type = "image/jpeg", description = "JPEG, PNG or WebP, at most 8 MB; the type is read from the bytes"),
     responses(
-        (status = 201, body = PhotoRef), (status = 404, body = Problem),
+        (status = 201, body = PhotoRef), (status = 403, body = Problem, description = "Not the reporter"),
+        (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Already three photos"),
         (status = 413, body = Problem), (status = 422, body = Problem, description = "Not an image")))]
 pub async fn upload(
@@ -39,12 +40,9 @@ pub async fn upload(
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let me = auth.id();
+    let reporter = auth.clone();
     let count = db::run(&state.pool, move |conn| {
-        let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
-        if report.reporter_id != Some(me) {
-            return Err(ApiError::NotFound);
-        }
+        own_report(conn, &reporter, id)?;
         Ok(q::photo_count(conn, id)?)
     })
     .await?;

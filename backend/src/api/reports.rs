@@ -598,19 +598,26 @@ pub async fn transition(
     Ok(HttpResponse::Ok().json(dto))
 }
 
-/// A participant's own report, or 404.
-fn own_report(conn: &mut DbConnection, auth: &AuthUser, id: i32) -> ApiResult<ReportRow> {
+/// The reporter's own report: 403 for others who may see it (staff, police
+/// on a forwarded one), 404 for everyone else.
+pub(crate) fn own_report(
+    conn: &mut DbConnection,
+    auth: &AuthUser,
+    id: i32,
+) -> ApiResult<ReportRow> {
     let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    if report.reporter_id != Some(auth.id()) {
-        return Err(ApiError::NotFound);
+    match viewer_of(auth, &report) {
+        Some(Viewer::Reporter) => Ok(report),
+        Some(_) => Err(ApiError::Forbidden),
+        None => Err(ApiError::NotFound),
     }
-    Ok(report)
 }
 
 #[utoipa::path(post, path = "/api/reports/{id}/feedback", tag = "reports", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = FeedbackRequest,
     responses(
-        (status = 200, body = ReportDto), (status = 404, body = Problem),
+        (status = 200, body = ReportDto), (status = 403, body = Problem, description = "Not the reporter"),
+        (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Not resolved yet, or feedback already given"),
         (status = 422, body = Problem)))]
 pub async fn feedback(
@@ -661,7 +668,8 @@ pub async fn feedback(
 #[utoipa::path(post, path = "/api/reports/{id}/reopen", tag = "reports", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReopenRequest,
     responses(
-        (status = 200, body = ReportDto), (status = 404, body = Problem),
+        (status = 200, body = ReportDto), (status = 403, body = Problem, description = "Not the reporter"),
+        (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Not resolved, or resolved more than 14 days ago"),
         (status = 422, body = Problem)))]
 pub async fn reopen(
@@ -708,7 +716,8 @@ pub async fn reopen(
     params(("id" = i32, Path)), request_body = PartnerNoteRequest,
     responses(
         (status = 200, body = ReportDto), (status = 403, body = Problem),
-        (status = 404, body = Problem, description = "Not forwarded to police"), (status = 422, body = Problem)))]
+        (status = 404, body = Problem, description = "No such report, or (for police) not forwarded to them"),
+        (status = 409, body = Problem, description = "Not forwarded to police"), (status = 422, body = Problem)))]
 pub async fn partner_note(
     state: web::Data<AppState>,
     auth: AuthUser,
@@ -732,7 +741,9 @@ pub async fn partner_note(
             let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
             viewer_of(&auth, &report).ok_or(ApiError::NotFound)?;
             if report.forwarded_at.is_none() {
-                return Err(ApiError::NotFound);
+                return Err(ApiError::conflict(
+                    "This report was not forwarded to the police.",
+                ));
             }
             q::add_event(
                 conn,

@@ -7,6 +7,7 @@ mod faults;
 mod hardening;
 mod helpers;
 mod mail;
+mod matrix;
 mod me;
 mod meetings;
 mod metrics;
