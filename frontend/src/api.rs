@@ -46,10 +46,9 @@ impl ApiError {
     }
 }
 
-async fn send<T: DeserializeOwned>(
-    builder: RequestBuilder,
-    body: Option<String>,
-) -> Result<T, ApiError> {
+/// Sends a request and answers the body of a 2xx response. Not generic, so
+/// that the request machinery exists once in the bundle, not once per DTO.
+async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, ApiError> {
     let builder = builder.credentials(RequestCredentials::SameOrigin);
     let request = match body {
         Some(json) => builder
@@ -62,10 +61,7 @@ async fn send<T: DeserializeOwned>(
     let status = response.status();
     let text = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        // 204 and other empty bodies read as JSON `null`.
-        let text = if text.is_empty() { "null" } else { &text };
-        serde_json::from_str(text)
-            .map_err(|_| ApiError::Problem(Problem::new(ErrorKind::Internal, "unreadable answer")))
+        Ok(text)
     } else {
         Err(ApiError::Problem(
             serde_json::from_str(&text).unwrap_or_else(|_| {
@@ -75,6 +71,18 @@ async fn send<T: DeserializeOwned>(
             }),
         ))
     }
+}
+
+/// The DTO in a 2xx body; 204 and other empty bodies read as JSON `null`.
+fn parse<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiError> {
+    let text = text?;
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text)
+        .map_err(|_| ApiError::Problem(Problem::new(ErrorKind::Internal, "unreadable answer")))
+}
+
+fn to_json<B: Serialize>(body: Option<&B>) -> Option<String> {
+    body.map(|b| serde_json::to_string(b).unwrap_or_default())
 }
 
 fn builder(method: Method, path: &str) -> RequestBuilder {
@@ -87,8 +95,7 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
-    send(builder(method, path), body).await
+    parse(send(builder(method, path), to_json(body)).await)
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -177,13 +184,21 @@ impl Session {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+        parse(self.send(method, path, to_json(body)).await)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
         let attempt = |token: Option<String>| {
             let mut b = builder(method.clone(), path);
             if let Some(t) = token {
                 b = b.header("Authorization", &format!("Bearer {t}"));
             }
-            send::<T>(b, body.clone())
+            send(b, body.clone())
         };
         // A page that loads data right away must not race the session restore.
         if self.token.get_untracked().is_none() {
