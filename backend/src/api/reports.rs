@@ -231,33 +231,37 @@ pub async fn create(
     auth.require(&[Role::Participant])?;
     let body = body.into_inner();
     let mut errors = body.validate(chrono::Utc::now(), &state.config.area);
-    let (category_id, neighbourhood_id) = (body.category_id, body.neighbourhood_id);
-    let (category, neighbourhood_ok) = db::run(&state.pool, move |conn| {
-        Ok((
-            q::category(conn, category_id)?,
-            users::neighbourhood_exists(conn, neighbourhood_id)?,
-        ))
-    })
-    .await?;
-    if category.is_none() {
-        errors.push(FieldError::new(
-            "category_id",
-            "unknown_category",
-            "Choose a category from the list.",
-        ));
-    }
-    if !neighbourhood_ok {
-        errors.push(FieldError::new(
-            "neighbourhood_id",
-            "unknown_neighbourhood",
-            "Choose a neighbourhood from the list.",
-        ));
-    }
-    ApiError::check(errors)?;
-    let category = category.ok_or(ApiError::NotFound)?;
+    // One trip to the blocking pool: the lookups, the write and the answer,
+    // which is made from what was written (no reads after the commit).
     let dto = db::run(&state.pool, move |conn| {
-        let id = write_tx(conn, |conn| file_report(conn, &auth, &category, &body))?;
-        load_detail(conn, &auth, id)
+        let category = q::category(conn, body.category_id)?;
+        if category.is_none() {
+            errors.push(FieldError::new(
+                "category_id",
+                "unknown_category",
+                "Choose a category from the list.",
+            ));
+        }
+        if !users::neighbourhood_exists(conn, body.neighbourhood_id)? {
+            errors.push(FieldError::new(
+                "neighbourhood_id",
+                "unknown_neighbourhood",
+                "Choose a neighbourhood from the list.",
+            ));
+        }
+        ApiError::check(errors)?;
+        let category = category.ok_or(ApiError::NotFound)?;
+        let (report, event) = write_tx(conn, |conn| file_report(conn, &auth, &category, &body))?;
+        let lang = Language::parse(&auth.user.language).unwrap_or_default();
+        let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
+        Ok(to_dto(
+            &report,
+            category.code,
+            Viewer::Reporter,
+            lang,
+            report.created_at,
+            Some(details),
+        ))
     })
     .await?;
     Ok(HttpResponse::Created().json(dto))
@@ -270,7 +274,7 @@ pub fn file_report(
     auth: &AuthUser,
     category: &CategoryRow,
     body: &CreateReportRequest,
-) -> ApiResult<i32> {
+) -> ApiResult<(ReportRow, EventRow)> {
     let reporter_id = auth.id();
     let at = now();
     let report = q::insert(
@@ -294,18 +298,25 @@ pub fn file_report(
             reporter_group: auth.user.user_group.as_deref(),
         },
     )?;
-    q::add_event(
+    let event = q::insert_event(
         conn,
         &NewEvent::new(report.id, Some(reporter_id), "reporter", "created", at)
             .status(None, ReportStatus::Submitted.as_str()),
     )?;
+    let mut counts = rollup::Tally::default();
     rollup::report_filed(
-        &mut rollup::Db(conn),
+        &mut counts,
         &rollup::report_facts(&report),
         ReportStatus::Submitted.as_str(),
     )?;
-    rollup::record_action(conn, &rollup::Actor::of(&auth.user), Action::Report, at)?;
-    Ok(report.id)
+    rollup::record_action_with(
+        conn,
+        &rollup::Actor::of(&auth.user),
+        Action::Report,
+        at,
+        counts,
+    )?;
+    Ok((report, event))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -687,17 +687,14 @@ pub async fn respond(
                 other => other.into(),
             })?;
             let who = rollup::Actor::of(&auth.user);
-            rollup::survey_answered(
-                &mut rollup::Db(conn),
-                id,
-                &who.group,
-                who.hood,
-                submitted_at.date(),
-            )?;
+            let mut counts = rollup::Tally::default();
+            rollup::survey_answered(&mut counts, id, &who.group, who.hood, submitted_at.date())?;
             // An anonymous answer leaves no trace on the person's activity:
             // its time would tie them to the response.
-            if !row.anonymous {
-                rollup::record_action(conn, &who, Action::Survey, at)?;
+            if row.anonymous {
+                rollup::apply(conn, &counts)?;
+            } else {
+                rollup::record_action_with(conn, &who, Action::Survey, at, counts)?;
             }
             Ok(())
         })?;

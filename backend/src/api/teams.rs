@@ -809,7 +809,9 @@ pub async fn to_report(
                 contact_ok: false,
             };
             ApiError::check(request.validate(Utc::now(), &area))?;
-            let report_id = super::reports::file_report(conn, &auth, &category, &request)?;
+            let report_id = super::reports::file_report(conn, &auth, &category, &request)?
+                .0
+                .id;
             diesel::update(observations::table.find(id))
                 .set(observations::report_id.eq(report_id))
                 .execute(conn)?;

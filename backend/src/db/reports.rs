@@ -220,6 +220,14 @@ pub fn add_event(conn: &mut DbConnection, new: &NewEvent) -> QueryResult<usize> 
         .execute(conn)
 }
 
+/// [`add_event`] that answers the stored event.
+pub fn insert_event(conn: &mut DbConnection, new: &NewEvent) -> QueryResult<EventRow> {
+    diesel::insert_into(report_events::table)
+        .values(new)
+        .returning(report_events::all_columns)
+        .get_result(conn)
+}
+
 pub fn events(conn: &mut DbConnection, report_id: i32) -> QueryResult<Vec<EventRow>> {
     report_events::table
         .filter(report_events::report_id.eq(report_id))

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer, Text};
 
-use crate::db::schema::{user_activity, users};
+use crate::db::schema::{metric_rollups, user_activity, users};
 use crate::db::DbConnection;
 use shared::metrics::week_start;
 
@@ -284,29 +284,41 @@ pub fn record_action(
     action: Action,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    // Takes the row lock on PostgreSQL (SQLite's write transaction is exclusive).
-    let locked = diesel::update(user_activity::table.find(who.user_id))
-        .set(user_activity::firsts.eq(user_activity::firsts))
-        .execute(conn)?;
-    let state = if locked == 0 {
-        diesel::insert_into(user_activity::table)
-            .values((
+    record_action_with(conn, who, action, at, Tally::default())
+}
+
+/// [`record_action`] that also applies `counts` the caller collected for the
+/// same write, all in one statement.
+pub fn record_action_with(
+    conn: &mut DbConnection,
+    who: &Actor,
+    action: Action,
+    at: NaiveDateTime,
+    mut counts: Tally,
+) -> QueryResult<()> {
+    let state = match activity_for_update(conn, who.user_id)? {
+        Some(state) => state,
+        None => {
+            // First action without a login record (e.g. made by a script):
+            // make the row, then lock it like any other.
+            let row = (
                 user_activity::user_id.eq(who.user_id),
                 user_activity::last_seen_at.eq(at),
-            ))
-            .execute(conn)?;
-        ActivityState::default()
-    } else {
-        let (last_action_at, firsts) = user_activity::table
-            .find(who.user_id)
-            .select((user_activity::last_action_at, user_activity::firsts))
-            .first(conn)?;
-        ActivityState {
-            last_action_at,
-            firsts,
+            );
+            match conn {
+                DbConnection::Pg(c) => diesel::insert_into(user_activity::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(c)?,
+                DbConnection::Sqlite(c) => diesel::insert_into(user_activity::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(c)?,
+            };
+            activity_for_update(conn, who.user_id)?.unwrap_or_default()
         }
     };
-    let next = acted(&mut Db(conn), who, state, action, at)?;
+    let next = acted(&mut counts, who, state, action, at)?;
     if next != state {
         diesel::update(user_activity::table.find(who.user_id))
             .set((
@@ -314,6 +326,87 @@ pub fn record_action(
                 user_activity::firsts.eq(next.firsts),
             ))
             .execute(conn)?;
+    }
+    apply(conn, &counts)
+}
+
+/// A person's activity state, row-locked on PostgreSQL until the end of the
+/// transaction (SQLite's write transaction is exclusive already).
+fn activity_for_update(
+    conn: &mut DbConnection,
+    user_id: i32,
+) -> QueryResult<Option<ActivityState>> {
+    let query = user_activity::table
+        .find(user_id)
+        .select((user_activity::last_action_at, user_activity::firsts));
+    let row: Option<(Option<NaiveDateTime>, i32)> = match conn {
+        DbConnection::Pg(c) => query.for_update().first(c).optional()?,
+        DbConnection::Sqlite(c) => query.first(c).optional()?,
+    };
+    Ok(row.map(|(last_action_at, firsts)| ActivityState {
+        last_action_at,
+        firsts,
+    }))
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = metric_rollups)]
+struct RollupRow<'a> {
+    metric: &'a str,
+    day: NaiveDate,
+    user_group: &'a str,
+    neighbourhood_id: i32,
+    dim: &'a str,
+    n: i64,
+}
+
+/// Adds every count of `counts` to `metric_rollups`, in key order (so that
+/// concurrent writers lock rows in the same order): one statement on
+/// PostgreSQL, where each is a round trip; one per row on SQLite, which has
+/// no multi-row upsert in diesel and no round trips to save.
+pub fn apply(conn: &mut DbConnection, counts: &Tally) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    use metric_rollups as mr;
+    let nonzero = counts.nonzero();
+    let rows: Vec<RollupRow> = nonzero
+        .iter()
+        .map(|(k, n)| RollupRow {
+            metric: k.metric,
+            day: k.day,
+            user_group: &k.group,
+            neighbourhood_id: k.hood,
+            dim: &k.dim,
+            n: *n,
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    macro_rules! upsert {
+        ($c:expr, $values:expr) => {
+            diesel::insert_into(mr::table)
+                .values($values)
+                .on_conflict((
+                    mr::metric,
+                    mr::day,
+                    mr::user_group,
+                    mr::neighbourhood_id,
+                    mr::dim,
+                ))
+                .do_update()
+                .set(mr::n.eq(mr::n + excluded(mr::n)))
+                .execute($c)
+        };
+    }
+    match conn {
+        DbConnection::Pg(c) => {
+            upsert!(c, &rows)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for row in &rows {
+                upsert!(c, row)?;
+            }
+        }
     }
     Ok(())
 }
