@@ -378,18 +378,30 @@ async fn prepare(
             let http = http.clone();
             let base = base.to_owned();
             batch.push(tokio::spawn(async move {
-                let v = json_of(
-                    http.post(format!("{base}/api/auth/signup"))
-                        .json(&json!({
-                            "email": email, "password": PASSWORD, "display_name": "Deelnemer",
-                            "group": if i % 3 == 0 { "resident" } else { "student" },
-                            "neighbourhood_id": 1 + (i % 12) as i32,
-                            "accepted_privacy_version": shared::PRIVACY_VERSION,
-                        }))
+                let body = json!({
+                    "email": email, "password": PASSWORD, "display_name": "Deelnemer",
+                    "group": if i % 3 == 0 { "resident" } else { "student" },
+                    "neighbourhood_id": 1 + (i % 12) as i32,
+                    "accepted_privacy_version": shared::PRIVACY_VERSION,
+                });
+                // A busy hasher answers 503 at once: come back, as a browser would.
+                let mut res = http
+                    .post(format!("{base}/api/auth/signup"))
+                    .json(&body)
+                    .send()
+                    .await?;
+                for _ in 0..100 {
+                    if res.status() != reqwest::StatusCode::SERVICE_UNAVAILABLE {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    res = http
+                        .post(format!("{base}/api/auth/signup"))
+                        .json(&body)
                         .send()
-                        .await?,
-                )
-                .await?;
+                        .await?;
+                }
+                let v = json_of(res).await?;
                 anyhow::Ok(Person {
                     email,
                     token: v["access_token"].as_str().unwrap_or_default().to_owned(),

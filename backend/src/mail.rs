@@ -60,7 +60,7 @@ impl Mailer {
             "logged"
         };
         let (to, subject, body) = (mail.to.clone(), mail.subject.clone(), mail.body.clone());
-        let id: i32 = db::run(pool, move |conn| {
+        let id: i32 = db::run_write(pool, move |conn| {
             Ok(diesel::insert_into(outbox::table)
                 .values(NewOutboxMail {
                     recipient: &to,
@@ -95,7 +95,7 @@ impl Mailer {
                 if let Err(e) = &result {
                     tracing::warn!(outbox_id = id, error = %e, "mail not sent");
                 }
-                let _ = db::run(&pool, move |conn| {
+                let _ = db::run_write(&pool, move |conn| {
                     Ok(diesel::update(outbox::table.find(id))
                         .set((outbox::status.eq(status), outbox::sent_at.eq(now())))
                         .execute(conn)?)

@@ -402,7 +402,7 @@ pub fn spawn_daily(state: actix_web::web::Data<crate::startup::AppState>) {
         loop {
             interval.tick().await;
             let photos = state.photos.clone();
-            let result = crate::db::run(&state.pool, move |conn| {
+            let result = crate::db::run_write(&state.pool, move |conn| {
                 Ok(purge(
                     conn,
                     photos.as_ref(),

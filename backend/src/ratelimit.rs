@@ -60,7 +60,7 @@ pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
 
 /// Counts one hit on each `(key, limit)`; all are counted even if one is over.
 pub async fn check(pool: &Pool, hits: Vec<(String, Limit)>) -> ApiResult<()> {
-    db::run(pool, move |conn| {
+    db::run_write(pool, move |conn| {
         let mut outcome = Ok(());
         for (key, limit) in &hits {
             if let Err(e) = hit(conn, key, *limit) {

@@ -292,8 +292,16 @@ pub struct ReportPage {
     pub items: Vec<ReportDto>,
     pub page: u32,
     pub per_page: u32,
+    /// How many reports match, counted up to [`REPORT_COUNT_CAP`].
     pub total: i64,
+    /// More than `total` match (the count stopped at the cap).
+    #[serde(default)]
+    pub total_capped: bool,
 }
+
+/// Lists count their matches up to this many: an exact count of a long queue
+/// costs a scan of all of it on every page, and nobody pages through more.
+pub const REPORT_COUNT_CAP: i64 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -42,7 +42,7 @@ pub async fn create(
         validate_text("name", &body.name, 1, 100).map_err(|e| ApiError::Validation(vec![e]))?;
     let key = format!("wv_{}", random_token());
     let (hash, creator) = (hash_token(&key), auth.id());
-    let row: Row = db::run(&state.pool, move |conn| {
+    let row: Row = db::run_write(&state.pool, move |conn| {
         Ok(diesel::insert_into(api_keys::table)
             .values((
                 api_keys::name.eq(&name),
@@ -91,7 +91,7 @@ pub async fn revoke(
 ) -> ApiResult<HttpResponse> {
     auth.require(&[Role::Admin])?;
     let id = path.into_inner();
-    let n = db::run(&state.pool, move |conn| {
+    let n = db::run_write(&state.pool, move |conn| {
         Ok(diesel::update(
             api_keys::table
                 .find(id)

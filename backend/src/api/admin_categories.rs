@@ -74,7 +74,7 @@ pub async fn create(
     let name_en = check_name(&mut errors, "name_en", &body.name_en);
     check_days(&mut errors, body.triage_days);
     ApiError::check(errors)?;
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_write(&state.pool, move |conn| {
         let position: Option<i32> = rc::table
             .select(diesel::dsl::max(rc::position))
             .first(conn)?;
@@ -148,7 +148,7 @@ pub async fn update(
         ));
     }
     ApiError::check(errors)?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_write(&state.pool, move |conn| {
         Ok(diesel::update(rc::table.find(id))
             .set(Change {
                 name_nl: name_nl.as_deref(),

@@ -99,7 +99,7 @@ pub async fn update(
         ));
     }
     let admin_id = auth.id();
-    let user = db::run(&state.pool, move |conn| {
+    let user = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let before = users::find(conn, id)?.ok_or(ApiError::NotFound)?;

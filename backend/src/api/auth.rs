@@ -121,7 +121,7 @@ pub async fn signup(
         .flatten();
     let config = state.config.clone();
     let campaign_code = body.campaign.clone();
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             // First touch; an unknown or ended campaign is simply not attributed.
@@ -234,7 +234,7 @@ pub async fn login(
     };
     let config = state.config.clone();
     let user_id = user.id;
-    let (family, refresh) = db::run(&state.pool, move |conn| {
+    let (family, refresh) = db::run_write(&state.pool, move |conn| {
         let family = session::new_family();
         let refresh = session::issue_refresh(conn, &config, user_id, &family)?;
         Ok((family, refresh))
@@ -269,7 +269,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
     .await?;
     let token_hash = hash_token(cookie.value());
     let config = state.config.clone();
-    let outcome = db::run(&state.pool, move |conn| {
+    let outcome = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let Some(token) = tokens::find_refresh(conn, &token_hash)? else {
@@ -327,7 +327,7 @@ fn refused(state: &AppState) -> HttpResponse {
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     if let Some(cookie) = req.cookie(REFRESH_COOKIE).filter(|c| !c.value().is_empty()) {
         let token_hash = hash_token(cookie.value());
-        db::run(&state.pool, move |conn| {
+        db::run_write(&state.pool, move |conn| {
             if let Some(token) = tokens::find_refresh(conn, &token_hash)? {
                 tokens::revoke_family(conn, &token.family_id, now())?;
             }
@@ -358,7 +358,7 @@ pub async fn verify_email(
 ) -> ApiResult<HttpResponse> {
     validate_token("token", &body.token).map_err(|e| ApiError::Validation(vec![e]))?;
     let token_hash = hash_token(&body.token);
-    let purpose = db::run(&state.pool, move |conn| {
+    let purpose = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let found = tokens::find_email_token(
@@ -497,7 +497,7 @@ pub async fn confirm_password_reset(
     })
     .await?;
     let password_hash = state.hasher.hash(body.new_password).await?;
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let token = tokens::find_email_token(conn, &token_hash, &[PURPOSE_RESET], at)?

@@ -92,7 +92,7 @@ pub async fn create(
     let input = body.into_inner();
     ApiError::check(input.validate())?;
     let st = state.clone();
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_write(&state.pool, move |conn| {
         if let Some(hood) = input.neighbourhood_id {
             if !crate::db::users::neighbourhood_exists(conn, hood)? {
                 return Err(ApiError::field(

@@ -36,7 +36,7 @@ pub async fn update_me(
     let body = body.into_inner();
     ApiError::check(body.validate())?;
     let id = auth.id();
-    let user = db::run(&state.pool, move |conn| {
+    let user = db::run_write(&state.pool, move |conn| {
         if let Some(n) = body.neighbourhood_id {
             if !users::neighbourhood_exists(conn, n)? {
                 return Err(ApiError::field(
@@ -94,7 +94,7 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(body.new_password).await?;
     let (id, session) = (auth.id(), auth.session_id.clone());
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             users::set_password(conn, id, &hash)?;
@@ -132,7 +132,7 @@ pub async fn resend_verification(
         .then(|| institution_domain(&state, &auth.user.email))
         .flatten();
     let id = auth.id();
-    let token = db::run(&state.pool, move |conn| {
+    let token = db::run_write(&state.pool, move |conn| {
         Ok(create_email_token(
             conn,
             id,
@@ -200,7 +200,7 @@ pub async fn request_student_verification(
     .await?;
     let id = auth.id();
     // Only the domain is stored; the institution address is used for this one mail.
-    let token = db::run(&state.pool, move |conn| {
+    let token = db::run_write(&state.pool, move |conn| {
         Ok(create_email_token(
             conn,
             id,

@@ -290,7 +290,7 @@ pub async fn create(
     auth.require(STAFF)?;
     let input = body.into_inner();
     ApiError::check(input.validate(Utc::now()))?;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         check_neighbourhood(conn, input.neighbourhood_id)?;
         let at = now();
         let id = q::insert(
@@ -345,7 +345,7 @@ pub async fn update(
     auth.require(STAFF)?;
     let id = path.into_inner();
     let u = body.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             let m = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -434,7 +434,7 @@ pub async fn transition(
     auth.require(STAFF)?;
     let id = path.into_inner();
     let to = body.into_inner().to;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             use schema::meetings;
@@ -481,7 +481,7 @@ pub async fn copy(
     let source_id = path.into_inner();
     let input = body.into_inner();
     ApiError::check(input.validate(Utc::now()))?;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let source = q::find(conn, source_id)?.ok_or(ApiError::NotFound)?;
         check_neighbourhood(conn, input.neighbourhood_id)?;
         let at = now();
@@ -523,7 +523,7 @@ pub async fn rsvp(
     auth.require(&[Role::Participant])?;
     let id = path.into_inner();
     let going = body.into_inner().going;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let m = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
             if !matches!(
@@ -696,7 +696,7 @@ pub async fn propose(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let input = body.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let m = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
         if auth.role() != Role::Participant
             || auth.user.neighbourhood_id != Some(m.neighbourhood_id)
@@ -819,7 +819,7 @@ pub async fn from_reports(
     auth.require(STAFF)?;
     let id = path.into_inner();
     let category_id = body.into_inner().category_id;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         use diesel::prelude::*;
         use schema::{report_categories as c, reports as r};
         let m = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -910,7 +910,7 @@ pub async fn edit_topic(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let input = body.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let t = q::find_topic(conn, id)?.ok_or(ApiError::NotFound)?;
         if t.proposer_id != Some(auth.id()) {
             return Err(ApiError::Forbidden);
@@ -948,7 +948,7 @@ async fn set_support(
 ) -> ApiResult<HttpResponse> {
     // Support is the residents' voice: staff and partners would skew the counts.
     auth.require(&[Role::Participant])?;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let t = q::find_topic(conn, id)?.ok_or(ApiError::NotFound)?;
             if on
@@ -1059,7 +1059,7 @@ pub async fn transition_topic(
     auth.require(STAFF)?;
     let id = path.into_inner();
     let body = body.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             use schema::topics;
@@ -1161,7 +1161,7 @@ pub async fn add_action(
     let id = path.into_inner();
     let input = body.into_inner();
     ApiError::check(input.validate(Utc::now().date_naive()))?;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let t = q::find_topic(conn, id)?.ok_or(ApiError::NotFound)?;
             if matches!(
@@ -1266,7 +1266,7 @@ pub async fn update_action(
     let input = body.into_inner();
     let note = validate_text("note", &input.note, 1, ACTION_MAX_CHARS)
         .map_err(|e| ApiError::Validation(vec![e]))?;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let topic_id = write_tx(conn, |conn| -> ApiResult<i32> {
             use diesel::prelude::*;
             use schema::follow_up_actions as a;

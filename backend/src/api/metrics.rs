@@ -168,7 +168,7 @@ pub async fn create_target(
     let body = body.into_inner();
     ApiError::check(body.validate(now().date()))?;
     let actor = auth.id();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         check_hood(conn, body.neighbourhood_id)?;
         write_tx(conn, |conn| -> ApiResult<TargetDto> {
             let row: m::TargetRow = diesel::insert_into(metric_targets::table)
@@ -201,7 +201,7 @@ pub async fn delete_target(
 ) -> ApiResult<HttpResponse> {
     auth.require(EDITORS)?;
     let id = path.into_inner();
-    let n = db::run(&state.pool, move |conn| {
+    let n = db::run_write(&state.pool, move |conn| {
         Ok::<_, ApiError>(diesel::delete(metric_targets::table.find(id)).execute(conn)?)
     })
     .await?;

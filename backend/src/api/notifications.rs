@@ -77,7 +77,7 @@ pub async fn mark_read(
     path: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
     let (user, id) = (auth.id(), path.into_inner());
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         use crate::db::schema::notifications;
         use diesel::prelude::*;
         let exists: bool = diesel::select(diesel::dsl::exists(
@@ -100,7 +100,7 @@ pub async fn mark_read(
     responses((status = 204), (status = 401, body = Problem)))]
 pub async fn mark_all_read(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpResponse> {
     let user = auth.id();
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         Ok(q::mark_read(conn, user, None, now())?)
     })
     .await?;

@@ -408,7 +408,7 @@ async fn create_request(
     {
         return Err(fail(400, format!("{}: {}", e.field, e.message)));
     }
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_write(&state.pool, move |conn| {
         if !users::neighbourhood_exists(conn, neighbourhood_id)? {
             return Err(ApiError::field(
                 "neighbourhood_id",

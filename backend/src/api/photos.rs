@@ -69,7 +69,7 @@ pub async fn upload(
         .map_err(|e| ApiError::Internal(e.into()))?;
     let (width, height) = (cleaned.width as i32, cleaned.height as i32);
     let row_key = key.clone();
-    let saved = db::run(&state.pool, move |conn| {
+    let saved = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             // Counted again inside the transaction: two uploads may race.
             if q::photo_count(conn, id)? >= MAX_PHOTOS as i64 {

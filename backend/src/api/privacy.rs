@@ -225,7 +225,7 @@ fn export(conn: &mut DbConnection, auth: &AuthUser) -> ApiResult<DataExport> {
     responses((status = 200, body = DataExport, description = "Everything the platform holds about me, as a JSON download"),
         (status = 401, body = Problem)))]
 pub async fn export_me(state: web::Data<AppState>, auth: AuthUser) -> ApiResult<HttpResponse> {
-    let data = db::run(&state.pool, move |conn| {
+    let data = db::run_write(&state.pool, move |conn| {
         let data = export(conn, &auth)?;
         audit(
             conn,
@@ -274,7 +274,7 @@ pub async fn delete_me(
         ));
     }
     let role = auth.role();
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let counts = erase_account(conn, auth.id())?;
             // No id or name: the entry must not be a trace of the person.
@@ -316,7 +316,7 @@ pub async fn consent(
             "Accept the current privacy statement.",
         ));
     }
-    let user = db::run(&state.pool, move |conn| {
+    let user = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let at = now();
             crate::privacy::record_consent(conn, auth.id(), shared::PRIVACY_VERSION, at)?;
@@ -440,7 +440,7 @@ pub async fn set_retention(
 ) -> ApiResult<HttpResponse> {
     auth.require(&[Role::Admin])?;
     let settings = body.into_inner();
-    let list = db::run(&state.pool, move |conn| {
+    let list = db::run_write(&state.pool, move |conn| {
         let known: Vec<String> = crate::privacy::retention_days(conn)?
             .into_iter()
             .map(|(k, _)| k)

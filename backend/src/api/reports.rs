@@ -7,7 +7,7 @@ use serde::Deserialize;
 use shared::reports::{
     reference, Category, CreateReportRequest, FeedbackRequest, Guidance, Location,
     PartnerNoteRequest, ReopenRequest, ReportDto, ReportKind, ReportPage, ReportStatus, Reporter,
-    TimelineEntry, TransitionRequest, NOTE_MAX_CHARS, REOPEN_DAYS,
+    TimelineEntry, TransitionRequest, NOTE_MAX_CHARS, REOPEN_DAYS, REPORT_COUNT_CAP,
 };
 use shared::users::{Language, Role};
 use shared::validation::validate_text;
@@ -233,7 +233,7 @@ pub async fn create(
     let mut errors = body.validate(chrono::Utc::now(), &state.config.area);
     // One trip to the blocking pool: the lookups, the write and the answer,
     // which is made from what was written (no reads after the commit).
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let category = q::category(conn, body.category_id)?;
         if category.is_none() {
             errors.push(FieldError::new(
@@ -460,7 +460,8 @@ pub async fn list(
         items,
         page,
         per_page,
-        total,
+        total: total.min(REPORT_COUNT_CAP),
+        total_capped: total > REPORT_COUNT_CAP,
     }))
 }
 
@@ -475,7 +476,12 @@ pub async fn get(
     path: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let dto = db::run(&state.pool, move |conn| load_detail(conn, &auth, id)).await?;
+    // Staff and police views are audited (a write) when they show the reporter.
+    let dto = if auth.role() == Role::Participant {
+        db::run(&state.pool, move |conn| load_detail(conn, &auth, id)).await?
+    } else {
+        db::run_write(&state.pool, move |conn| load_detail(conn, &auth, id)).await?
+    };
     Ok(HttpResponse::Ok().json(dto))
 }
 
@@ -526,7 +532,7 @@ pub async fn transition(
     }
     ApiError::check(errors)?;
     let actor = auth.id();
-    let (dto, reporter, notify_mail) = db::run(&state.pool, move |conn| {
+    let (dto, reporter, notify_mail) = db::run_write(&state.pool, move |conn| {
         let report = write_tx(conn, |conn| {
             let at = now();
             let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -641,7 +647,7 @@ pub async fn feedback(
     let body = body.into_inner();
     let comment = note("comment", &body.comment).map_err(|e| ApiError::Validation(vec![e]))?;
     let actor = auth.id();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let report = own_report(conn, &auth, id)?;
@@ -693,7 +699,7 @@ pub async fn reopen(
     let reason = validate_text("reason", &body.reason, 3, NOTE_MAX_CHARS)
         .map_err(|e| ApiError::Validation(vec![e]))?;
     let actor = auth.id();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let report = own_report(conn, &auth, id)?;
@@ -746,7 +752,7 @@ pub async fn partner_note(
     } else {
         "coordinator"
     };
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;

@@ -322,7 +322,7 @@ pub async fn create(
     auth.require(STAFF)?;
     let input = body.into_inner();
     let key = key_for(&state, 0, auth.id());
-    let (_, dto) = db::run(&state.pool, move |conn| {
+    let (_, dto) = db::run_write(&state.pool, move |conn| {
         check_references(conn, &input, None)?;
         let at = now();
         let groups = groups_text(&input.groups);
@@ -379,7 +379,7 @@ pub async fn update(
     let id = path.into_inner();
     let input = body.into_inner();
     let key = key_for(&state, id, auth.id());
-    let (_, dto) = db::run(&state.pool, move |conn| {
+    let (_, dto) = db::run_write(&state.pool, move |conn| {
         let row = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
         check_references(conn, &input, Some(id))?;
         let at = now();
@@ -472,7 +472,7 @@ async fn change_status(
 ) -> ApiResult<HttpResponse> {
     auth.require(STAFF)?;
     let key = key_for(&state, id, auth.id());
-    let (_, dto) = db::run(&state.pool, move |conn| {
+    let (_, dto) = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             use schema::surveys;
@@ -555,7 +555,7 @@ pub async fn copy(
             .map_err(|e| ApiError::BadRequest(format!("The JSON body is not valid: {e}")))?
     };
     let key = key_for(&state, 0, auth.id());
-    let (_, dto) = db::run(&state.pool, move |conn| {
+    let (_, dto) = db::run_write(&state.pool, move |conn| {
         let (source, source_dto) = load(conn, &auth, source_id, &key)?;
         let at = now();
         let duration = source.closes_at - source.opens_at;
@@ -617,7 +617,7 @@ pub async fn respond(
     let id = path.into_inner();
     let input = body.into_inner();
     let key = key_for(&state, id, auth.id());
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         let row = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
         if row.status == "draft" {
             return Err(ApiError::NotFound);

@@ -204,7 +204,7 @@ pub async fn propose(
             "Set your neighbourhood in your profile first.",
         ));
     };
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let id = q::insert(
             conn,
             &NewTeam {
@@ -280,7 +280,7 @@ pub async fn decide(
     let id = path.into_inner();
     let d = body.into_inner();
     ApiError::check(d.validate())?;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             let t = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -322,7 +322,7 @@ pub async fn join(
 ) -> ApiResult<HttpResponse> {
     auth.require(&[Role::Participant])?;
     let id = path.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             approved_team(conn, id)?;
@@ -382,7 +382,7 @@ pub async fn update_member(
     if u.status.is_none() && u.lead.is_none() {
         return Err(ApiError::field("status", "required", "Nothing to change."));
     }
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             approved_team(conn, id)?;
@@ -427,7 +427,7 @@ pub async fn remove_member(
     path: web::Path<(i32, i32)>,
 ) -> ApiResult<HttpResponse> {
     let (id, user_id) = path.into_inner();
-    db::run(&state.pool, move |conn| {
+    db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             q::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -554,7 +554,7 @@ pub async fn plan_patrol(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let input = body.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         use diesel::prelude::*;
         q::find(conn, id)?.ok_or(ApiError::NotFound)?;
         require_manager(&auth, &Standing::of(conn, id, &auth)?)?;
@@ -590,7 +590,7 @@ pub async fn sign_up(
     path: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             use diesel::prelude::*;
             let p = q::find_patrol(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -652,7 +652,7 @@ pub async fn withdraw(
     path: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         write_tx(conn, |conn| -> ApiResult<()> {
             let p = q::find_patrol(conn, id)?.ok_or(ApiError::NotFound)?;
             if !Standing::of(conn, p.team_id, &auth)?.active() {
@@ -731,7 +731,7 @@ pub async fn observe(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let input = body.into_inner();
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         use diesel::prelude::*;
         let p = q::find_patrol(conn, id)?.ok_or(ApiError::NotFound)?;
         if !q::signed_up(conn, id, auth.id())? || !Standing::of(conn, p.team_id, &auth)?.active() {
@@ -776,7 +776,7 @@ pub async fn to_report(
     let id = path.into_inner();
     let category_id = body.into_inner().category_id;
     let area = state.config.area;
-    let dto = db::run(&state.pool, move |conn| {
+    let dto = db::run_write(&state.pool, move |conn| {
         let report_id = write_tx(conn, |conn| -> ApiResult<i32> {
             use diesel::prelude::*;
             let o = q::find_observation(conn, id)?.ok_or(ApiError::NotFound)?;

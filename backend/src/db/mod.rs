@@ -11,6 +11,7 @@ pub mod surveys;
 pub mod teams;
 pub mod tokens;
 pub mod users;
+mod writer;
 
 use std::time::Duration;
 
@@ -30,16 +31,32 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type Pool = r2d2::Pool<Manager>;
+/// The connection pool, and on SQLite the writer thread.
+#[derive(Clone)]
+pub struct Pool {
+    connections: r2d2::Pool<Manager>,
+    writer: Option<writer::Writer>,
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<Manager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.connections
+    }
+}
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
-/// Settings every SQLite connection needs: enforce foreign keys, let readers
-/// and the writer work side by side (WAL), wait for a lock instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+/// Settings every SQLite connection needs: wait for a lock instead of
+/// failing (first: switching to WAL takes a lock too, and a connection opened
+/// while another migrates would fail and be retried only after r2d2's
+/// back-off), enforce foreign keys, let readers and the writer work side by
+/// side (WAL).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
 /// Builds the right variant from the URL itself; `MultiConnection::establish`
 /// would try each backend in turn and hide the real error.
@@ -101,14 +118,24 @@ impl ManageConnection for Manager {
 
 pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
     let manager = Manager::new(config.database_url.expose(), config.database_kind);
-    let pool = r2d2::Pool::builder()
+    let connections = r2d2::Pool::builder()
         .max_size(config.db_pool_size)
         // Validating on every checkout costs ~16% of write throughput on
         // PostgreSQL; a broken connection surfaces as an error and is replaced.
         .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(5))
         .build_unchecked(manager);
-    Ok(pool)
+    let writer = match config.database_kind {
+        DatabaseKind::Sqlite => Some(writer::Writer::start(
+            config.database_url.expose().to_owned(),
+            config.database_kind,
+        )?),
+        DatabaseKind::Postgres => None,
+    };
+    Ok(Pool {
+        connections,
+        writer,
+    })
 }
 
 /// Runs pending migrations; on PostgreSQL under an advisory lock, so that
@@ -137,13 +164,14 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool, keeping the
-/// caller's tracing span.
+/// caller's tracing span. For reads: work that writes goes through
+/// [`run_write`], so that SQLite's writers queue instead of sleeping.
 pub async fn run<T, F>(pool: &Pool, f: F) -> ApiResult<T>
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
+    let pool = pool.connections.clone();
     let span = tracing::Span::current();
     actix_web::web::block(move || {
         let _entered = span.enter();
@@ -158,6 +186,21 @@ where
         result
     })
     .await?
+}
+
+/// [`run`] for work that writes; every write of the server goes through
+/// here. On SQLite `f` runs on the writer thread (see [`writer`]), possibly
+/// in a batch with other writes: its [`write_tx`] is then a savepoint, and
+/// the answer comes once the batch is committed.
+pub async fn run_write<T, F>(pool: &Pool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match &pool.writer {
+        Some(writer) => writer.run(f).await,
+        None => run(pool, f).await,
+    }
 }
 
 thread_local! {
@@ -178,7 +221,15 @@ where
 {
     match conn {
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            let in_batch = AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()?
+                .is_some();
+            if in_batch {
+                // Inside the writer thread's batch: a savepoint.
+                AnsiTransactionManager::begin_transaction(c)?
+            } else {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
         }
         DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }

@@ -363,6 +363,8 @@ pub enum ReportSort {
     DueFirst,
 }
 
+/// A page of reports and how many match, counted up to one past
+/// [`shared::reports::REPORT_COUNT_CAP`].
 pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<ReportRow>, i64)> {
     let sqlite = matches!(conn, DbConnection::Sqlite(_));
     let build = || {
@@ -401,7 +403,12 @@ pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<Repor
         }
         q
     };
-    let total = build().count().get_result(conn)?;
+    // Counted up to the cap (one past it tells that there are more).
+    let counted: Vec<i32> = build()
+        .select(reports::id)
+        .limit(shared::reports::REPORT_COUNT_CAP + 1)
+        .load(conn)?;
+    let total = counted.len() as i64;
     let query = build();
     let query = match f.sort {
         ReportSort::Newest => query.order((reports::created_at.desc(), reports::id.desc())),

@@ -695,6 +695,26 @@ async fn coordinators_filter_sort_and_page_the_queue() {
         .await
         .unwrap();
     assert_eq!(v["total"], 3);
+    assert_eq!(v["total_capped"], false);
+
+    // A long queue is counted up to the cap, and says so.
+    use diesel::RunQueryDsl;
+    diesel::sql_query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+         INSERT INTO reports (reporter_id, category_id, kind, neighbourhood_id, description, \
+           occurred_at, anonymous_to_partners, contact_ok, status, due_at, created_at, updated_at) \
+         SELECT reporter_id, category_id, kind, neighbourhood_id, description, occurred_at, \
+           anonymous_to_partners, contact_ok, status, due_at, created_at, updated_at \
+         FROM reports, n WHERE reports.id = (SELECT MIN(id) FROM reports)",
+    )
+    .execute(&mut app.conn())
+    .unwrap();
+    let (n, page) = total("").await;
+    assert_eq!(n, shared::reports::REPORT_COUNT_CAP);
+    assert_eq!(page["total_capped"], true);
+    assert_eq!(page["items"].as_array().unwrap().len(), 20);
+    let (n, page) = total("kind=burglary").await;
+    assert_eq!((n, &page["total_capped"]), (1, &json!(false)));
 }
 
 fn png_with_gps_text(w: u32, h: u32) -> Vec<u8> {
