@@ -65,7 +65,10 @@ impl Scratch {
         for (k, v) in extra {
             vars.insert(k, v.clone());
         }
-        Ok(Config::from_lookup(|k| vars.get(k).cloned())?)
+        // The server's own variables (WIJKVEILIG_DB_POOL_SIZE, …) tune it here too.
+        Ok(Config::from_lookup(|k| {
+            vars.get(k).cloned().or_else(|| std::env::var(k).ok())
+        })?)
     }
 }
 

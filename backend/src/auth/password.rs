@@ -98,7 +98,7 @@ impl Hasher {
         let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
         let guard = WaitGuard(&self.waiting);
         if queued >= self.max_waiting {
-            return Err(ApiError::Unavailable("password hashing queue full".into()));
+            return Err(busy());
         }
         let permit = tokio::time::timeout(Duration::from_secs(5), self.permits.acquire())
             .await
@@ -118,6 +118,13 @@ impl Hasher {
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("hashing thread failed")))?;
         drop(permit);
         Ok(out)
+    }
+
+    /// As many wait as may: a new one would be refused. Login and sign-up
+    /// ask first, so that a refused attempt costs nothing else (no rate-limit
+    /// write, no account lookup).
+    pub fn is_full(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) >= self.max_waiting
     }
 
     pub async fn hash(&self, password: String) -> ApiResult<String> {
@@ -153,6 +160,11 @@ fn lower_priority() {
             tracing::warn!("could not lower the priority of a hashing thread");
         }
     }
+}
+
+/// The answer when the hashing queue is full.
+pub fn busy() -> ApiError {
+    ApiError::Unavailable("password hashing queue full".into())
 }
 
 struct WaitGuard<'a>(&'a AtomicUsize);

@@ -23,6 +23,7 @@ pub struct CampaignRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = campaigns)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewCampaign<'a> {
     pub code: &'a str,
     pub name: &'a str,

@@ -31,6 +31,7 @@ pub struct MeetingRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = meetings)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewMeeting<'a> {
     pub neighbourhood_id: i32,
     pub title: &'a str,
@@ -78,6 +79,7 @@ pub struct TopicRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = topics)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewTopic<'a> {
     pub meeting_id: i32,
     pub proposer_id: Option<i32>,
@@ -105,6 +107,7 @@ pub struct TopicEventRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = topic_events)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewTopicEvent<'a> {
     pub topic_id: i32,
     pub actor_id: Option<i32>,
@@ -132,6 +135,7 @@ pub struct ActionRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = follow_up_actions)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewAction<'a> {
     pub topic_id: i32,
     pub description: &'a str,
@@ -157,6 +161,7 @@ pub struct ActionUpdateRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = action_updates)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewActionUpdate<'a> {
     pub action_id: i32,
     pub actor_id: Option<i32>,

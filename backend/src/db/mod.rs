@@ -1,6 +1,11 @@
 //! Database access: one connection type over SQLite and PostgreSQL, chosen by
 //! the URL scheme, a pool, embedded migrations, and a helper that runs diesel
 //! work off the async workers.
+//!
+//! Insertables bind `None` as NULL (`treat_none_as_default_value = false`;
+//! every nullable column defaults to NULL anyway): their SQL then does not
+//! vary with which fields are set, so diesel keeps them as prepared
+//! statements instead of having PostgreSQL parse and plan each insert.
 
 pub mod campaigns;
 pub mod meetings;

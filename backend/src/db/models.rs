@@ -53,6 +53,7 @@ impl User {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
@@ -93,6 +94,7 @@ pub struct RefreshToken {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = refresh_tokens)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewRefreshToken<'a> {
     pub user_id: i32,
     pub family_id: &'a str,
@@ -116,6 +118,7 @@ pub struct EmailToken {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = email_tokens)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewEmailToken<'a> {
     pub user_id: i32,
     pub purpose: &'a str,
@@ -139,6 +142,7 @@ pub struct OutboxMail {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = outbox)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewOutboxMail<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,

@@ -50,6 +50,7 @@ pub struct ReportRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = reports)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewReport<'a> {
     pub reporter_id: Option<i32>,
     pub category_id: i32,
@@ -86,6 +87,7 @@ pub struct EventRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = report_events)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewEvent<'a> {
     pub report_id: i32,
     pub actor_id: Option<i32>,
@@ -162,6 +164,7 @@ pub struct NotificationRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = notifications)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewNotification<'a> {
     pub user_id: i32,
     pub report_id: Option<i32>,
@@ -375,8 +378,13 @@ pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<Repor
         if f.forwarded_only {
             q = q.filter(reports::forwarded_at.is_not_null());
         }
-        if !f.statuses.is_empty() {
-            q = q.filter(reports::status.eq_any(f.statuses.clone()));
+        match f.statuses.as_slice() {
+            [] => {}
+            // `= $1`, not `= ANY($1)`: PostgreSQL reads a single status off the
+            // (status, created_at) index in order; with ANY it sorted the
+            // whole queue for every page (10 ms for 60 000 reports).
+            [one] => q = q.filter(reports::status.eq(one.clone())),
+            many => q = q.filter(reports::status.eq_any(many.to_vec())),
         }
         if let Some(k) = &f.kind {
             q = q.filter(reports::kind.eq(k.clone()));
@@ -498,6 +506,7 @@ pub fn mark_read(
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = report_photos)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewPhoto<'a> {
     pub report_id: i32,
     pub storage_key: &'a str,

@@ -45,6 +45,7 @@ impl SurveyRow {
 
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = surveys)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct SurveyFields<'a> {
     pub title_nl: &'a str,
     pub title_en: &'a str,
@@ -60,6 +61,7 @@ pub struct SurveyFields<'a> {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = surveys)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewSurvey<'a> {
     #[diesel(embed)]
     pub fields: SurveyFields<'a>,
@@ -84,6 +86,7 @@ pub struct QuestionRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = survey_questions)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewQuestion {
     pub survey_id: i32,
     pub position: i32,
@@ -108,6 +111,7 @@ pub struct ResponseRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = survey_responses)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewResponse<'a> {
     pub survey_id: i32,
     pub respondent_id: Option<i32>,
@@ -119,6 +123,7 @@ pub struct NewResponse<'a> {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = survey_answers)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct AnswerRow {
     pub response_id: i32,
     pub question_id: i32,

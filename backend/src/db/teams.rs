@@ -23,6 +23,7 @@ pub struct TeamRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = teams)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewTeam<'a> {
     pub neighbourhood_id: i32,
     pub name: &'a str,
@@ -63,6 +64,7 @@ pub struct PatrolRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = patrols)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewPatrol<'a> {
     pub team_id: i32,
     pub starts_at: NaiveDateTime,
@@ -89,6 +91,7 @@ pub struct ObservationRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = observations)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewObservation<'a> {
     pub patrol_id: i32,
     pub user_id: Option<i32>,

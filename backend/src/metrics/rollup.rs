@@ -351,6 +351,7 @@ fn activity_for_update(
 
 #[derive(Insertable)]
 #[diesel(table_name = metric_rollups)]
+#[diesel(treat_none_as_default_value = false)]
 struct RollupRow<'a> {
     metric: &'a str,
     day: NaiveDate,

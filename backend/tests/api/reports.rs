@@ -700,7 +700,7 @@ async fn coordinators_filter_sort_and_page_the_queue() {
     // A long queue is counted up to the cap, and says so.
     use diesel::RunQueryDsl;
     diesel::sql_query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) \
          INSERT INTO reports (reporter_id, category_id, kind, neighbourhood_id, description, \
            occurred_at, anonymous_to_partners, contact_ok, status, due_at, created_at, updated_at) \
          SELECT reporter_id, category_id, kind, neighbourhood_id, description, occurred_at, \
