@@ -74,6 +74,8 @@ async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, A
 }
 
 /// The DTO in a 2xx body; 204 and other empty bodies read as JSON `null`.
+/// Never inlined: one copy per DTO type, not one per request site.
+#[inline(never)]
 fn parse<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiError> {
     let text = text?;
     let text = if text.is_empty() { "null" } else { &text };
@@ -81,6 +83,7 @@ fn parse<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiEr
         .map_err(|_| ApiError::Problem(Problem::new(ErrorKind::Internal, "unreadable answer")))
 }
 
+#[inline(never)]
 fn to_json<B: Serialize>(body: Option<&B>) -> Option<String> {
     body.map(|b| serde_json::to_string(b).unwrap_or_default())
 }

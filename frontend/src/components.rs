@@ -5,6 +5,10 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use shared::FieldError;
 
+use std::future::Future;
+
+use leptos::task::spawn_local;
+
 use crate::api::ApiError;
 use crate::i18n::{field_message, use_i18n, Texts};
 
@@ -247,4 +251,31 @@ pub fn summary_items(fields: Vec<SummaryField>) -> Signal<Vec<(&'static str, Str
             })
             .collect()
     })
+}
+
+/// Data loaded from the API: `None` until the first answer, then the newest
+/// answer. `source` runs again (and loads again) when a signal it reads
+/// changes; an answer that arrives after a newer request was made is dropped.
+/// A lighter stand-in for `LocalResource`, whose machinery (it can also be
+/// awaited by Suspense, which these pages do not use) was compiled anew for
+/// every kind of data and made up a tenth of the bundle.
+pub fn fetch<T, Fut>(source: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    Fut: Future<Output = T> + 'static,
+{
+    let (value, set_value) = signal(None::<T>);
+    let latest = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let request = source();
+        let generation = latest.get_value().wrapping_add(1);
+        latest.set_value(generation);
+        spawn_local(async move {
+            let answer = request.await;
+            if latest.try_get_value() == Some(generation) {
+                set_value.set(Some(answer));
+            }
+        });
+    });
+    value
 }

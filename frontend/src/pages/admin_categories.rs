@@ -7,7 +7,7 @@ use shared::reports::{Category, CreateCategoryRequest, ReportKind, UpdateCategor
 use shared::users::{Language, Role};
 
 use crate::api::use_session;
-use crate::components::{page_title, Notice};
+use crate::components::{fetch, page_title, Notice};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -24,7 +24,7 @@ pub fn AdminCategories() -> impl IntoView {
     let nl = move || i18n.lang.get() == Language::Nl;
     let version = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         version.get();
         async move {
             session

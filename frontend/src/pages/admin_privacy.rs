@@ -7,7 +7,7 @@ use shared::privacy::{AuditPage, RetentionSetting};
 use shared::users::Language;
 
 use crate::api::use_session;
-use crate::components::page_title;
+use crate::components::{fetch, page_title};
 use crate::i18n::use_i18n;
 use crate::time::fmt_time;
 
@@ -81,7 +81,7 @@ pub fn AdminPrivacy() -> impl IntoView {
     });
     let allowed = super::require_login();
     let version = RwSignal::new(0u32);
-    let settings = LocalResource::new(move || {
+    let settings = fetch(move || {
         version.get();
         async move {
             session
@@ -91,7 +91,7 @@ pub fn AdminPrivacy() -> impl IntoView {
     });
     let action = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
-    let log = LocalResource::new(move || {
+    let log = fetch(move || {
         let (action, page) = (action.get(), page.get());
         async move {
             let mut path = format!("/api/admin/audit?per_page=25&page={page}");

@@ -4,7 +4,7 @@ use leptos::task::spawn_local;
 use shared::users::{AdminUpdateUserRequest, Role, UserDto, UserPage, DEFAULT_PER_PAGE};
 
 use crate::api::use_session;
-use crate::components::{page_title, Notice};
+use crate::components::{fetch, page_title, Notice};
 use crate::i18n::{role_name, use_i18n};
 
 fn encode(s: &str) -> String {
@@ -30,7 +30,7 @@ pub fn AdminUsers() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
 
-    let users = LocalResource::new(move || {
+    let users = fetch(move || {
         let (q, role, page, _) = (applied.get(), role.get(), page.get(), version.get());
         async move {
             let mut path = format!("/api/admin/users?page={page}&per_page={DEFAULT_PER_PAGE}");

@@ -17,7 +17,7 @@ use super::meetings::staff;
 use super::neighbourhoods::load_neighbourhoods;
 use super::surveys::focus_later;
 use crate::api::use_session;
-use crate::components::page_title;
+use crate::components::{fetch, page_title};
 use crate::i18n::{field_message, use_i18n, I18n};
 
 pub fn channel_name(lang: Language, c: &str) -> &'static str {
@@ -121,7 +121,7 @@ pub fn Campaigns() -> impl IntoView {
     let allowed = super::require_login();
     let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
     let version = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         let _ = version.get();
         async move {
             if !staff(role()) {
@@ -133,7 +133,7 @@ pub fn Campaigns() -> impl IntoView {
                 .ok()
         }
     });
-    let results = LocalResource::new(move || {
+    let results = fetch(move || {
         let _ = version.get();
         async move {
             session
@@ -356,7 +356,7 @@ pub fn Poster() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let data = LocalResource::new(move || {
+    let data = fetch(move || {
         let id = id();
         async move {
             let c = session

@@ -12,7 +12,7 @@ use shared::users::{Group, Language, Role};
 
 use super::neighbourhoods::load_neighbourhoods;
 use crate::api::use_session;
-use crate::components::page_title;
+use crate::components::{fetch, page_title};
 use crate::i18n::{use_i18n, I18n};
 
 #[derive(Clone, Deserialize)]
@@ -192,7 +192,7 @@ pub fn Dashboard() -> impl IntoView {
     };
     macro_rules! area {
         ($ty:ty, $path:literal) => {
-            LocalResource::new(move || {
+            fetch(move || {
                 let (q, _) = (query(), version.get());
                 async move {
                     session
@@ -206,7 +206,7 @@ pub fn Dashboard() -> impl IntoView {
     let reports = area!(ReportMetrics, "/api/metrics/reports");
     let surveys = area!(SurveyMetrics, "/api/metrics/surveys");
     let meetings = area!(MeetingMetrics, "/api/metrics/meetings");
-    let targets = LocalResource::new(move || {
+    let targets = fetch(move || {
         version.get();
         async move {
             session

@@ -20,7 +20,7 @@ use shared::FieldError;
 use super::neighbourhoods::load_neighbourhoods;
 use super::surveys::{by_lang, focus_later};
 use crate::api::{use_session, ApiError};
-use crate::components::page_title;
+use crate::components::{fetch, page_title};
 use crate::i18n::{field_message, use_i18n, I18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
 
@@ -217,7 +217,7 @@ pub fn Meetings() -> impl IntoView {
             .unwrap_or_default(),
     );
     let neighbourhoods = load_neighbourhoods();
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         let hood = hood.get();
         async move {
             let mut path = "/api/meetings?per_page=50".to_string();
@@ -409,7 +409,7 @@ pub fn MeetingPage() -> impl IntoView {
     let allowed = super::require_login();
     let id = meeting_id();
     let version = RwSignal::new(0u32);
-    let data = LocalResource::new(move || {
+    let data = fetch(move || {
         let (id, _) = (id(), version.get());
         async move {
             let m = session
@@ -802,7 +802,7 @@ fn MeetingAdmin(m: MeetingDto, reload: Callback<()>) -> impl IntoView {
     let copy_start = RwSignal::new(local_now_input());
     let copy_until = RwSignal::new(local_now_input());
     let neighbourhoods = load_neighbourhoods();
-    let suggestions = LocalResource::new(move || async move {
+    let suggestions = fetch(move || async move {
         session
             .call::<(), Vec<TopicSuggestion>>(
                 Method::GET,
@@ -832,7 +832,7 @@ fn MeetingAdmin(m: MeetingDto, reload: Callback<()>) -> impl IntoView {
             .map(|s| s.to_string())
             .unwrap_or_default(),
     );
-    let surveys = LocalResource::new(move || async move {
+    let surveys = fetch(move || async move {
         session
             .call::<(), shared::surveys::SurveyList>(Method::GET, "/api/surveys?per_page=100", None)
             .await
@@ -979,7 +979,7 @@ pub fn MyTopics() -> impl IntoView {
         }
     });
     let allowed = super::require_login();
-    let list = LocalResource::new(move || async move {
+    let list = fetch(move || async move {
         session
             .call::<(), Vec<TopicDto>>(Method::GET, "/api/me/topics", None)
             .await
@@ -1033,7 +1033,7 @@ pub fn ActionTracker() -> impl IntoView {
     let allowed = super::require_login();
     let only_overdue = RwSignal::new(false);
     let version = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         let (overdue, _) = (only_overdue.get(), version.get());
         async move {
             let path = if overdue {

@@ -2,12 +2,12 @@ use leptos::prelude::*;
 use shared::neighbourhoods::Neighbourhood;
 
 use crate::api;
-use crate::components::page_title;
+use crate::components::{fetch, page_title};
 use crate::i18n::use_i18n;
 
 /// Loads the neighbourhood list once per page.
-pub fn load_neighbourhoods() -> LocalResource<Vec<Neighbourhood>> {
-    LocalResource::new(|| async {
+pub fn load_neighbourhoods() -> ReadSignal<Option<Vec<Neighbourhood>>> {
+    fetch(|| async {
         api::get::<Vec<Neighbourhood>>("/api/neighbourhoods")
             .await
             .unwrap_or_default()

@@ -17,13 +17,13 @@ use wasm_bindgen::prelude::*;
 use super::neighbourhoods::load_neighbourhoods;
 use crate::api::{self, use_session};
 use crate::components::{
-    code, field_error, page_title, summary_items, ErrorSummary, Field, FormState, Notice,
+    code, fetch, field_error, page_title, summary_items, ErrorSummary, Field, FormState, Notice,
 };
 use crate::i18n::{reports_for, status_name, use_i18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
 
-pub(crate) fn load_categories() -> LocalResource<Vec<Category>> {
-    LocalResource::new(|| async {
+pub(crate) fn load_categories() -> ReadSignal<Option<Vec<Category>>> {
+    fetch(|| async {
         api::get::<Vec<Category>>("/api/report-categories")
             .await
             .unwrap_or_default()
@@ -442,7 +442,7 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let applied_text = RwSignal::new(String::new());
     let neighbourhoods = load_neighbourhoods();
-    let reports = LocalResource::new(move || {
+    let reports = fetch(move || {
         let (status, kind, overdue) = (status.get(), kind.get(), overdue.get());
         let extra: Vec<(&str, String)> = vec![
             ("category_id", category_f.get()),
@@ -600,7 +600,7 @@ pub fn ReportDetail() -> impl IntoView {
     };
     let version = RwSignal::new(0u32);
     let categories = load_categories();
-    let report = LocalResource::new(move || {
+    let report = fetch(move || {
         let (id, _) = (id(), version.get());
         async move {
             session
@@ -806,7 +806,7 @@ pub fn Notifications() -> impl IntoView {
     page_title(|_| "Berichten / Messages");
     let allowed = super::require_login();
     let version = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         version.get();
         async move {
             session
@@ -856,7 +856,7 @@ pub fn Notifications() -> impl IntoView {
 #[component]
 fn Photos(refs: Vec<shared::reports::PhotoRef>) -> impl IntoView {
     let session = use_session();
-    let urls = LocalResource::new(move || {
+    let urls = fetch(move || {
         let refs = refs.clone();
         async move {
             let mut urls = Vec::new();

@@ -19,7 +19,7 @@ use shared::FieldError;
 
 use super::neighbourhoods::load_neighbourhoods;
 use crate::api::use_session;
-use crate::components::{page_title, FormState};
+use crate::components::{fetch, page_title, FormState};
 use crate::i18n::{field_message, group_name, use_i18n};
 use crate::time::{fmt_time, local_now_input, parse_local, to_local_input};
 
@@ -124,7 +124,7 @@ pub fn Surveys() -> impl IntoView {
     });
     let allowed = super::require_login();
     let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
-    let list = LocalResource::new(move || async move {
+    let list = fetch(move || async move {
         session
             .call::<(), SurveyList>(Method::GET, "/api/surveys?per_page=100", None)
             .await
@@ -344,7 +344,7 @@ pub fn SurveyEditor() -> impl IntoView {
     });
     let allowed = super::require_login();
     let id = survey_id();
-    let existing = LocalResource::new(move || {
+    let existing = fetch(move || {
         let id = id();
         async move {
             if id == 0 {
@@ -453,7 +453,7 @@ fn EditorForm(existing: Option<SurveyDto>) -> impl IntoView {
     let preview = RwSignal::new(false);
     let form = FormState::new();
     let neighbourhoods = load_neighbourhoods();
-    let others = LocalResource::new(move || async move {
+    let others = fetch(move || async move {
         session
             .call::<(), SurveyList>(Method::GET, "/api/surveys?per_page=100", None)
             .await
@@ -910,7 +910,7 @@ pub fn SurveyPage() -> impl IntoView {
     let allowed = super::require_login();
     let id = survey_id();
     let version = RwSignal::new(0u32);
-    let survey = LocalResource::new(move || {
+    let survey = fetch(move || {
         let (id, _) = (id(), version.get());
         async move {
             session
@@ -1430,7 +1430,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
     });
     let allowed = super::require_login();
     let id = survey_id();
-    let results = LocalResource::new(move || {
+    let results = fetch(move || {
         let id = id();
         async move {
             session

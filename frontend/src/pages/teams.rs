@@ -23,7 +23,7 @@ use super::neighbourhoods::load_neighbourhoods;
 use super::reports::load_categories;
 use super::surveys::focus_later;
 use crate::api::{use_session, Session};
-use crate::components::page_title;
+use crate::components::{fetch, page_title};
 use crate::i18n::{field_message, use_i18n, I18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
 
@@ -143,7 +143,7 @@ pub fn Teams() -> impl IntoView {
     );
     let feedback = Feedback::new();
     let neighbourhoods = load_neighbourhoods();
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         let (hood, _) = (hood.get(), feedback.version.get());
         async move {
             let mut path = "/api/teams".to_string();
@@ -306,7 +306,7 @@ fn ProposeTeam() -> impl IntoView {
 fn TeamOverview() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let data = LocalResource::new(move || async move {
+    let data = fetch(move || async move {
         session
             .call::<(), TeamOverviewList>(Method::GET, "/api/teams/overview", None)
             .await
@@ -376,7 +376,7 @@ pub fn TeamPage() -> impl IntoView {
     let allowed = super::require_login();
     let id = team_id();
     let feedback = Feedback::new();
-    let data = LocalResource::new(move || {
+    let data = fetch(move || {
         let (id, _) = (id(), feedback.version.get());
         async move {
             session
@@ -560,7 +560,7 @@ fn Members(t: TeamDto, feedback: Feedback) -> impl IntoView {
 fn Patrols(team: i32, can_manage: bool, member: bool, feedback: Feedback) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         let _ = feedback.version.get();
         async move {
             session
@@ -736,7 +736,7 @@ fn PatrolLog(patrol: i32, walker: bool, feedback: Feedback) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let categories = load_categories();
-    let list = LocalResource::new(move || {
+    let list = fetch(move || {
         let _ = feedback.version.get();
         async move {
             session
