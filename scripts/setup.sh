@@ -26,8 +26,8 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# libpq links the PostgreSQL driver.
-packages=(libpq-dev pkg-config)
+# libpq links the PostgreSQL driver; brotli precompresses the web client.
+packages=(libpq-dev pkg-config brotli)
 [ $WITH_TESTS = 1 ] && packages+=(chromium chromium-driver)
 apt_install "${packages[@]}"
 

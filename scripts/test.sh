@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the shared crate on wasm32,
 # schema vs migrations, unit and integration tests on SQLite and PostgreSQL,
-# the release build, and the browser tests.
+# the release build and its size, backup and restore, API fuzzing, the
+# browser tests and Lighthouse.
 # PostgreSQL: TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/postgres when it answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,9 @@ fi
 step "Release build"
 scripts/build.sh
 
+step "Web client size (brotli)"
+scripts/bundle-size.sh
+
 if [ -n "$PG_URL" ]; then
     step "Backup and restore (PostgreSQL and SQLite)"
     TEST_DATABASE_URL="$PG_URL" scripts/backup-restore.sh
@@ -58,5 +62,8 @@ scripts/schemathesis.sh
 
 step "Browser tests"
 (cd e2e && npx playwright test)
+
+step "Lighthouse (mobile): home, sign-up, file a report"
+scripts/lighthouse.sh
 
 step "All tests passed"

@@ -121,6 +121,7 @@ impl Application {
                         })),
                 )
                 .service(web::scope("/open311/v2").configure(api::open311::configure))
+                .route("/{file}", web::get().to(web_assets::precompressed))
                 .service(static_site)
         })
         .listen(listener)?

@@ -27,6 +27,9 @@ pub fn App() -> impl IntoView {
             <ConsentBanner/>
             <FocusOnNavigate/>
             <main id="main" tabindex="-1">
+                // Pages appear once the session is known: the navigation grows
+                // with a login, and a page drawn before it would jump down.
+                <Show when=move || session.ready.get()>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/signup") view=pages::signup::Signup/>
@@ -60,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns") view=pages::campaigns::Campaigns/>
                     <Route path=path!("/campaigns/:id/poster") view=pages::campaigns::Poster/>
                 </Routes>
+                </Show>
             </main>
         </Router>
     }

@@ -104,6 +104,53 @@ async fn client_routes_get_the_app_and_api_routes_never_do() {
 }
 
 #[tokio::test]
+async fn built_assets_go_out_precompressed_and_cached_for_good() {
+    let app = spawn_app().await;
+    let dist = app.data_dir.path().join("dist");
+    let name = "frontend-0123456789abcdef_bg.wasm";
+    std::fs::write(dist.join(name), b"the module").unwrap();
+    std::fs::write(dist.join(format!("{name}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dist.join(format!("{name}.gz")), b"gzip bytes").unwrap();
+    let get = |encoding: &'static str| {
+        let req = app.client.get(app.url(&format!("/{name}")));
+        async move {
+            let res = req
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .unwrap();
+            let h = |n: &str| {
+                res.headers()
+                    .get(n)
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
+            let (ce, ct, cc) = (h("content-encoding"), h("content-type"), h("cache-control"));
+            (ce, ct, cc, res.bytes().await.unwrap().to_vec())
+        }
+    };
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br", "br", &b"brotli bytes"[..]),
+        ("gzip;q=1.0", "gzip", b"gzip bytes"),
+        ("identity", "", b"the module"),
+    ] {
+        let (ce, ct, cc, bytes) = get(accept).await;
+        assert_eq!(
+            (ce.as_str(), bytes.as_slice()),
+            (encoding, body),
+            "{accept}"
+        );
+        assert_eq!(ct, "application/wasm");
+        assert_eq!(cc, "public, max-age=31536000, immutable");
+    }
+    // Not a file of the client: the app, as for any client route.
+    for path in ["/signup", "/.hidden", "/..%2fCargo.toml"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.text().await.unwrap(), INDEX_HTML, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn health_and_readiness() {
     let app = spawn_app().await;
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();

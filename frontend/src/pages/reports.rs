@@ -328,7 +328,10 @@ pub fn NewReport() -> impl IntoView {
         <h1>{move || i18n.r().new_title}</h1>
         <div hidden=move || !allowed.get()>
             <p class="emergency">{move || i18n.t().emergency}</p>
-            <form novalidate on:submit=on_submit>
+            // The form appears whole, once the categories are there: their
+            // grid growing later would push every field below it down.
+            <p hidden=move || categories.with(Option::is_some)>{move || i18n.t().loading}</p>
+            <form novalidate on:submit=on_submit hidden=move || categories.with(Option::is_none)>
                 <ErrorSummary form=form items=items/>
                 <fieldset class="field">
                     <legend>{move || i18n.r().kind_legend}</legend>

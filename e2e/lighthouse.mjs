@@ -1,0 +1,91 @@
+// Lighthouse (mobile settings: a mid-range phone, simulated slow 4G and a 4x
+// slower CPU) on the pages a student sees first: home, sign-up, and filing a
+// report while logged in. Prints the scores and the metrics behind them, and
+// fails below the budget: performance LIGHTHOUSE_MIN_PERFORMANCE (default
+// 85, see scripts/lighthouse.sh), accessibility 100.
+//
+//   BASE_URL=http://127.0.0.1:18765 node lighthouse.mjs
+import lighthouse from 'lighthouse';
+import puppeteer from 'puppeteer-core';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18765';
+const BUDGET = {
+  performance: Number(process.env.LIGHTHOUSE_MIN_PERFORMANCE ?? 85) / 100,
+  accessibility: 1,
+};
+const METRICS = [
+  ['first-contentful-paint', 'FCP'],
+  ['largest-contentful-paint', 'LCP'],
+  ['total-blocking-time', 'TBT'],
+  ['cumulative-layout-shift', 'CLS'],
+  ['speed-index', 'SI'],
+];
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  // No sandbox as root; no background traffic on a machine without internet.
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+    '--disable-component-update', '--disable-sync'],
+});
+
+async function audit(page, path, keepLogin) {
+  // A cold load: nothing cached, but (for the report page) the login kept.
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.clearBrowserCache');
+  const { lhr } = await lighthouse(`${BASE}${path}`, {
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility'],
+    disableStorageReset: keepLogin,
+  }, undefined, page);
+  return lhr;
+}
+
+let failed = false;
+function report(name, lhr) {
+  const scores = Object.fromEntries(
+    Object.entries(lhr.categories).map(([k, v]) => [k, v.score]));
+  const metrics = METRICS.map(([id, short]) => `${short} ${lhr.audits[id].displayValue}`).join(', ');
+  const broken = Object.entries(lhr.audits)
+    .filter(([, a]) => a.score !== null && a.score < 1 && lhr.categories.accessibility.auditRefs
+      .some((r) => r.id === a.id && r.weight > 0))
+    .map(([id]) => id);
+  console.log(`${name.padEnd(16)} performance ${Math.round(scores.performance * 100)}, ` +
+    `accessibility ${Math.round(scores.accessibility * 100)}  (${metrics})` +
+    (broken.length ? `  accessibility audits failed: ${broken.join(', ')}` : ''));
+  for (const [category, min] of Object.entries(BUDGET)) {
+    if (scores[category] < min) {
+      failed = true;
+      console.log(`  ${category} ${Math.round(scores[category] * 100)} is under ${min * 100}`);
+    }
+  }
+}
+
+try {
+  const page = await browser.newPage();
+  report('home', await audit(page, '/', false));
+  report('sign-up', await audit(page, '/signup', false));
+
+  // Sign up through the form, as a student would: the session (refresh
+  // cookie) stays for the report page.
+  await page.goto(`${BASE}/signup`);
+  await page.waitForSelector('#neighbourhood_id option[value="1"]');
+  await page.type('#email', `lighthouse.${Date.now()}@student.rug.nl`);
+  await page.type('#password', 'fietsen langs het diep');
+  await page.type('#display_name', 'Lighthouse');
+  await page.click('#group-student');
+  await page.select('#neighbourhood_id', '1');
+  await page.click('#accepted_privacy_version');
+  await Promise.all([
+    page.waitForFunction(() => location.pathname !== '/signup', { timeout: 15000 }),
+    page.click('button[type="submit"]'),
+  ]);
+  report('file a report', await audit(page, '/reports/new', true));
+} finally {
+  await browser.close();
+}
+if (failed) {
+  console.log('Lighthouse: under budget');
+  process.exit(1);
+}
