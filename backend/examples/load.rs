@@ -487,31 +487,45 @@ async fn main() -> anyhow::Result<()> {
         let s = a.seconds;
 
         if let Some(soak) = a.soak {
+            // Each minute's figures are printed and dropped, so that the
+            // process's memory is the server's (and the client's), not a
+            // growing pile of samples.
             println!(
                 "soak: mix at 64 connections for {soak} s; RSS at start {:.1} MB",
                 rss_mb()
             );
+            println!(
+                "{:>8} {:>9} {:>7} {:>8} {:>14} {:>14} {:>9}",
+                "after s", "req/s", "errors", "429/503", "report p99 ms", "mine p99 ms", "RSS MB"
+            );
             let mut left = soak;
-            let mut all: Results = BTreeMap::new();
-            let mut total = Duration::ZERO;
             while left > 0 {
                 let step = left.min(60);
-                let (r, e) = phase(&world, MIX, 64, step).await;
-                total += e;
-                for (op, mut t) in r {
-                    let x = all.entry(op).or_default();
-                    x.times.append(&mut t.times);
-                    x.errors += t.errors;
-                    x.refused += t.refused;
-                }
+                let (mut r, e) = phase(&world, MIX, 64, step).await;
                 left -= step;
-                println!("  after {:>4} s: RSS {:.1} MB", soak - left, rss_mb());
+                let requests: usize = r.values().map(|t| t.times.len()).sum();
+                let errors: usize = r.values().map(|t| t.errors).sum();
+                let refused: usize = r.values().map(|t| t.refused).sum();
+                let mut p99 = |op: Op| {
+                    r.get_mut(&op)
+                        .map(|t| {
+                            t.times.sort();
+                            ms(percentile(&t.times, 0.99))
+                        })
+                        .unwrap_or(0.0)
+                };
+                let (report, mine) = (p99(Op::FileReport), p99(Op::MyReports));
+                println!(
+                    "{:>8} {:>9.0} {:>7} {:>8} {:>14.1} {:>14.1} {:>9.1}",
+                    soak - left,
+                    requests as f64 / e.as_secs_f64(),
+                    errors,
+                    refused,
+                    report,
+                    mine,
+                    rss_mb()
+                );
             }
-            print(
-                &format!("{kind}: soak, mix at 64 connections"),
-                &mut all,
-                total,
-            );
             println!("RSS at end {:.1} MB", rss_mb());
             server.abort();
             continue;
