@@ -234,7 +234,14 @@ pub async fn create(
     // One trip to the blocking pool: the lookups, the write and the answer,
     // which is made from what was written (no reads after the commit).
     let dto = db::run_write(&state.pool, move |conn| {
-        let category = q::category(conn, body.category_id)?;
+        let (category, hood_active) =
+            match q::category_and_hood(conn, body.category_id, body.neighbourhood_id)? {
+                Some((category, hood_active)) => (Some(category), hood_active),
+                None => (
+                    None,
+                    users::neighbourhood_exists(conn, body.neighbourhood_id)?,
+                ),
+            };
         if category.is_none() {
             errors.push(FieldError::new(
                 "category_id",
@@ -242,7 +249,7 @@ pub async fn create(
                 "Choose a category from the list.",
             ));
         }
-        if !users::neighbourhood_exists(conn, body.neighbourhood_id)? {
+        if !hood_active {
             errors.push(FieldError::new(
                 "neighbourhood_id",
                 "unknown_neighbourhood",

@@ -195,6 +195,30 @@ pub fn category(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Category
         .optional()
 }
 
+/// [`category`] together with whether neighbourhood `hood` is active, in
+/// one query: filing a report needs both. `None` when the category is not
+/// active (the neighbourhood then needs its own look).
+pub fn category_and_hood(
+    conn: &mut DbConnection,
+    id: i32,
+    hood: i32,
+) -> QueryResult<Option<(CategoryRow, bool)>> {
+    use super::schema::neighbourhoods;
+    report_categories::table
+        .find(id)
+        .filter(report_categories::active.eq(true))
+        .select((
+            CategoryRow::as_select(),
+            diesel::dsl::exists(
+                neighbourhoods::table
+                    .find(hood)
+                    .filter(neighbourhoods::active.eq(true)),
+            ),
+        ))
+        .first(conn)
+        .optional()
+}
+
 pub fn category_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
     report_categories::table
         .filter(report_categories::id.eq_any(ids))

@@ -223,6 +223,7 @@ impl Action {
 /// What the platform remembers of a person's past actions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ActivityState {
+    /// Stored: the first action of the latest day with one (only its date counts).
     pub last_action_at: Option<NaiveDateTime>,
     pub firsts: i32,
 }
@@ -319,7 +320,10 @@ pub fn record_action_with(
         }
     };
     let next = acted(&mut counts, who, state, action, at)?;
-    if next != state {
+    // Only the day of the last action is ever read: a person's second
+    // action of a day changes nothing and writes nothing here.
+    let day = |s: &ActivityState| s.last_action_at.map(|t| t.date());
+    if next.firsts != state.firsts || day(&next) != day(&state) {
         diesel::update(user_activity::table.find(who.user_id))
             .set((
                 user_activity::last_action_at.eq(next.last_action_at),
