@@ -105,8 +105,7 @@ pub async fn precompressed(
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    let original = assets.dir.join(&name);
-    if !plain || !original.is_file() {
+    if !plain {
         return Ok(index(assets, req).await);
     }
     let accepts = |coding: &str| {
@@ -116,32 +115,51 @@ pub async fn precompressed(
             .flat_map(|v| v.split(','))
             .any(|c| c.split(';').next().unwrap_or("").trim() == coding)
     };
+    let wanted: Vec<(&str, ContentEncoding)> = [
+        ("br", "br", ContentEncoding::Brotli),
+        ("gz", "gzip", ContentEncoding::Gzip),
+    ]
+    .into_iter()
+    .filter(|(_, coding, _)| accepts(coding))
+    .map(|(suffix, _, encoding)| (suffix, encoding))
+    .collect();
+    // Which file to send, looked up on the blocking pool (file system calls).
+    let dir = assets.dir.clone();
+    let chosen = web::block(move || {
+        let original = dir.join(&name);
+        if !original.is_file() {
+            return None;
+        }
+        let variant = wanted.into_iter().find_map(|(suffix, encoding)| {
+            let path = dir.join(format!("{name}.{suffix}"));
+            path.is_file().then_some((path, encoding))
+        });
+        Some((original, variant))
+    })
+    .await?;
+    let Some((original, variant)) = chosen else {
+        return Ok(index(assets, req).await);
+    };
+    let Some((path, encoding)) = variant else {
+        return Ok(NamedFile::open_async(&original)
+            .await?
+            .disable_content_disposition()
+            .into_response(&req));
+    };
     let mime = actix_files::file_extension_to_mime(
         original.extension().and_then(|e| e.to_str()).unwrap_or(""),
     );
-    for (suffix, coding, encoding) in [
-        ("br", "br", ContentEncoding::Brotli),
-        ("gz", "gzip", ContentEncoding::Gzip),
-    ] {
-        let variant = assets.dir.join(format!("{name}.{suffix}"));
-        if accepts(coding) && variant.is_file() {
-            let file = NamedFile::open_async(&variant)
-                .await?
-                .set_content_type(mime)
-                .set_content_encoding(encoding)
-                .disable_content_disposition();
-            let mut res = file.into_response(&req);
-            res.headers_mut().insert(
-                header::VARY,
-                header::HeaderValue::from_static("accept-encoding"),
-            );
-            return Ok(res);
-        }
-    }
-    Ok(NamedFile::open_async(&original)
+    let mut res = NamedFile::open_async(&path)
         .await?
+        .set_content_type(mime)
+        .set_content_encoding(encoding)
         .disable_content_disposition()
-        .into_response(&req))
+        .into_response(&req);
+    res.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
+    Ok(res)
 }
 
 /// Trunk puts a content hash in asset names (`frontend-3f2a...wasm`): those

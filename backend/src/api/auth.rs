@@ -14,7 +14,7 @@ use shared::{FieldError, Problem};
 
 use super::client_ip;
 use crate::auth::session::{self, REFRESH_COOKIE};
-use crate::auth::{hash_token, password, random_token};
+use crate::auth::{hash_token, random_token};
 use crate::db::models::{now, NewEmailToken, NewUser, User};
 use crate::db::{self, tokens, users, write_tx, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -80,9 +80,7 @@ pub async fn signup(
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    if state.hasher.is_full() {
-        return Err(password::busy());
-    }
+    state.hasher.ensure_room()?;
     let limits = &state.config.rate_limits;
     ratelimit::check(
         &state.pool,
@@ -211,9 +209,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let email = normalize_email(&body.email);
-    if state.hasher.is_full() {
-        return Err(password::busy());
-    }
+    state.hasher.ensure_room()?;
     let limits = &state.config.rate_limits;
     ratelimit::check(
         &state.pool,

@@ -120,11 +120,14 @@ impl Hasher {
         Ok(out)
     }
 
-    /// As many wait as may: a new one would be refused. Login and sign-up
-    /// ask first, so that a refused attempt costs nothing else (no rate-limit
+    /// Refuses at once when as many wait as may. Login and sign-up ask
+    /// first, so that a refused attempt costs nothing else (no rate-limit
     /// write, no account lookup).
-    pub fn is_full(&self) -> bool {
-        self.waiting.load(Ordering::SeqCst) >= self.max_waiting
+    pub fn ensure_room(&self) -> ApiResult<()> {
+        if self.waiting.load(Ordering::SeqCst) >= self.max_waiting {
+            return Err(busy());
+        }
+        Ok(())
     }
 
     pub async fn hash(&self, password: String) -> ApiResult<String> {
@@ -163,7 +166,7 @@ fn lower_priority() {
 }
 
 /// The answer when the hashing queue is full.
-pub fn busy() -> ApiError {
+fn busy() -> ApiError {
     ApiError::Unavailable("password hashing queue full".into())
 }
 
