@@ -63,6 +63,43 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrat
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
+/// SQLite's process-wide settings, made once, before this process opens its
+/// first SQLite connection (every connection opens through [`establish`]):
+/// - no memory statistics: they take one global mutex around every
+///   allocation SQLite makes, which the writer thread and the readers then
+///   queue on;
+/// - multi-thread mode: a connection is only ever used by one thread at a time
+///   (the pool hands each out to one request; the writer thread owns its own),
+///   so the per-connection mutexes of the default serialized mode guard
+///   nothing.
+///
+/// Both only take effect before SQLite initialises; should anything have
+/// initialised it first, SQLite refuses them (SQLITE_MISUSE) and keeps its
+/// safe defaults.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use libsqlite3_sys as ffi;
+        const OFF: std::os::raw::c_int = 0;
+        // SAFETY: sqlite3_config must not run while another thread calls into
+        // SQLite. Only `establish` opens connections, and it comes here first:
+        // `call_once` holds every other caller until this has returned.
+        let (memstatus, threading) = unsafe {
+            (
+                ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, OFF),
+                ffi::sqlite3_config(ffi::SQLITE_CONFIG_MULTITHREAD),
+            )
+        };
+        if memstatus != ffi::SQLITE_OK || threading != ffi::SQLITE_OK {
+            tracing::warn!(
+                memstatus,
+                threading,
+                "SQLite was initialised early; its defaults stay"
+            );
+        }
+    });
+}
+
 /// Builds the right variant from the URL itself; `MultiConnection::establish`
 /// would try each backend in turn and hide the real error.
 #[derive(Debug)]
@@ -92,6 +129,7 @@ pub fn establish(url: &str, kind: DatabaseKind) -> diesel::ConnectionResult<DbCo
             if let Some(parent) = std::path::Path::new(path).parent() {
                 let _ = std::fs::create_dir_all(parent);
             }
+            configure_sqlite();
             let mut conn = SqliteConnection::establish(path)?;
             conn.batch_execute(SQLITE_PRAGMAS)
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
