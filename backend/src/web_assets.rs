@@ -109,11 +109,8 @@ pub async fn precompressed(
         return Ok(index(assets, req).await);
     }
     let accepts = |coding: &str| {
-        req.headers()
-            .get_all(header::ACCEPT_ENCODING)
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|c| c.split(';').next().unwrap_or("").trim() == coding)
+        let values = req.headers().get_all(header::ACCEPT_ENCODING);
+        accepts_coding(values.filter_map(|v| v.to_str().ok()), coding)
     };
     let wanted: Vec<(&str, ContentEncoding)> = [
         ("br", "br", ContentEncoding::Brotli),
@@ -162,6 +159,29 @@ pub async fn precompressed(
     Ok(res)
 }
 
+/// Whether `Accept-Encoding` header values allow `coding`: named with a
+/// weight above zero, or covered by `*` (RFC 9110, 12.5.3). `br;q=0` is a
+/// refusal, not an offer.
+fn accepts_coding<'a>(values: impl Iterator<Item = &'a str>, coding: &str) -> bool {
+    let mut wildcard = false;
+    for item in values.flat_map(|v| v.split(',')) {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let weight = parts
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            return weight > 0.0;
+        }
+        if name == "*" {
+            wildcard = weight > 0.0;
+        }
+    }
+    wildcard
+}
+
 /// Trunk puts a content hash in asset names (`frontend-3f2a...wasm`): those
 /// never change and may be cached for a year; anything else is revalidated.
 pub fn cache_control_for(path: &str) -> &'static str {
@@ -182,6 +202,21 @@ pub fn cache_control_for(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_accept_encoding_weights() {
+        let accepts = |header: &str, coding| accepts_coding(std::iter::once(header), coding);
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=1.0, BR;q=0.5", "br"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("br;q=0.000, *", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(accepts("*", "gzip"));
+        assert!(!accepts("*;q=0", "gzip"));
+        assert!(!accepts("", "gzip"));
+        // Two header lines count as one list.
+        assert!(accepts_coding(["gzip", "br"].into_iter(), "br"));
+    }
 
     #[test]
     fn hashes_only_inline_scripts() {
