@@ -443,25 +443,10 @@ pub async fn list(
         limit: i64::from(per_page),
     };
     let lang = Language::parse(&auth.user.language).unwrap_or_default();
-    let (rows, total, codes) = db::run(&state.pool, move |conn| {
-        let (rows, total) = q::list(conn, &filter)?;
-        let mut ids: Vec<i32> = rows.iter().map(|r| r.category_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let codes = q::category_codes(conn, &ids)?;
-        Ok((rows, total, codes))
-    })
-    .await?;
-    let code_of = |id: i32| {
-        codes
-            .iter()
-            .find(|(c, _)| *c == id)
-            .map(|(_, code)| code.clone())
-            .unwrap_or_default()
-    };
+    let (rows, total) = db::run(&state.pool, move |conn| Ok(q::list(conn, &filter)?)).await?;
     let items = rows
-        .iter()
-        .map(|r| to_dto(r, code_of(r.category_id), viewer, lang, at, None))
+        .into_iter()
+        .map(|(r, code)| to_dto(&r, code, viewer, lang, at, None))
         .collect();
     Ok(HttpResponse::Ok().json(ReportPage {
         items,

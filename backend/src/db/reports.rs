@@ -392,7 +392,12 @@ pub enum ReportSort {
 
 /// A page of reports and how many match, counted up to one past
 /// [`shared::reports::REPORT_COUNT_CAP`].
-pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<ReportRow>, i64)> {
+/// A page of reports, each with its category's code (read in the same
+/// statement), and how many match (up to the cap).
+pub fn list(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> QueryResult<(Vec<(ReportRow, String)>, i64)> {
     let sqlite = matches!(conn, DbConnection::Sqlite(_));
     let build = || {
         let mut q = reports::table.into_boxed();
@@ -447,11 +452,19 @@ pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<(Vec<Repor
         ReportSort::Oldest => query.order((reports::created_at.asc(), reports::id.asc())),
         ReportSort::DueFirst => query.order((reports::due_at.asc(), reports::id.asc())),
     };
-    let items = query
+    let code = report_categories::table
+        .filter(report_categories::id.eq(reports::category_id))
+        .select(report_categories::code)
+        .single_value();
+    let items: Vec<(ReportRow, Option<String>)> = query
         .offset(f.offset)
         .limit(f.limit)
-        .select(ReportRow::as_select())
+        .select((ReportRow::as_select(), code))
         .load(conn)?;
+    let items = items
+        .into_iter()
+        .map(|(row, code)| (row, code.unwrap_or_default()))
+        .collect();
     Ok((items, total))
 }
 
