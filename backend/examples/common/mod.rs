@@ -34,11 +34,14 @@ impl Scratch {
                 let mut c = diesel::PgConnection::establish(&admin)?;
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c)?;
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c)?;
-                let base = admin
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_owned())
-                    .unwrap_or(admin.clone());
-                (format!("{base}/{name}"), Some((admin, name)))
+                // The scratch database in place of the path; options such as
+                // `?sslmode=disable` carry over.
+                let (location, options) = match admin.split_once('?') {
+                    Some((l, o)) => (l, format!("?{o}")),
+                    None => (admin.as_str(), String::new()),
+                };
+                let base = location.rsplit_once('/').map_or(location, |(b, _)| b);
+                (format!("{base}/{name}{options}"), Some((admin, name)))
             }
         };
         Ok(Scratch { url, dir, drop_pg })
