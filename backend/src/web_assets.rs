@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::header::{
+    self, AcceptEncoding, ContentEncoding, Encoding, Preference, Quality,
+};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -98,7 +100,6 @@ pub async fn precompressed(
     name: web::Path<String>,
 ) -> actix_web::Result<HttpResponse> {
     use actix_files::NamedFile;
-    use actix_web::http::header::ContentEncoding;
 
     let name = name.into_inner();
     let plain = !name.starts_with('.')
@@ -108,17 +109,14 @@ pub async fn precompressed(
     if !plain {
         return Ok(index(assets, req).await);
     }
-    let accepts = |coding: &str| {
-        let values = req.headers().get_all(header::ACCEPT_ENCODING);
-        accepts_coding(values.filter_map(|v| v.to_str().ok()), coding)
-    };
+    // An unreadable header counts as none: the file goes out as it is.
+    let accepted = req.get_header::<AcceptEncoding>();
     let wanted: Vec<(&str, ContentEncoding)> = [
-        ("br", "br", ContentEncoding::Brotli),
-        ("gz", "gzip", ContentEncoding::Gzip),
+        ("br", ContentEncoding::Brotli),
+        ("gz", ContentEncoding::Gzip),
     ]
     .into_iter()
-    .filter(|(_, coding, _)| accepts(coding))
-    .map(|(suffix, _, encoding)| (suffix, encoding))
+    .filter(|(_, encoding)| accepted.as_ref().is_some_and(|a| accepts(a, *encoding)))
     .collect();
     // Which file to send, looked up on the blocking pool (file system calls).
     let dir = assets.dir.clone();
@@ -159,27 +157,19 @@ pub async fn precompressed(
     Ok(res)
 }
 
-/// Whether `Accept-Encoding` header values allow `coding`: named with a
-/// weight above zero, or covered by `*` (RFC 9110, 12.5.3). `br;q=0` is a
-/// refusal, not an offer.
-fn accepts_coding<'a>(values: impl Iterator<Item = &'a str>, coding: &str) -> bool {
-    let mut wildcard = false;
-    for item in values.flat_map(|v| v.split(',')) {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim();
-        let weight = parts
-            .map(str::trim)
-            .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
-            .and_then(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if name.eq_ignore_ascii_case(coding) {
-            return weight > 0.0;
-        }
-        if name == "*" {
-            wildcard = weight > 0.0;
-        }
-    }
-    wildcard
+/// Whether the client's `Accept-Encoding` allows `encoding`: named with a
+/// weight above zero, or else covered by `*` with one (RFC 9110, 12.5.3).
+/// `br;q=0` is a refusal, not an offer.
+fn accepts(accepted: &AcceptEncoding, encoding: ContentEncoding) -> bool {
+    let weight = |wanted: Preference<Encoding>| {
+        accepted
+            .iter()
+            .find(|item| item.item == wanted)
+            .map(|item| item.quality > Quality::ZERO)
+    };
+    weight(Preference::Specific(Encoding::Known(encoding)))
+        .or_else(|| weight(Preference::Any))
+        .unwrap_or(false)
 }
 
 /// Trunk puts a content hash in asset names (`frontend-3f2a...wasm`): those
@@ -205,7 +195,17 @@ mod tests {
 
     #[test]
     fn reads_accept_encoding_weights() {
-        let accepts = |header: &str, coding| accepts_coding(std::iter::once(header), coding);
+        let accepts_lines = |lines: &[&str], coding: &str| {
+            let mut req = actix_web::test::TestRequest::default();
+            for line in lines {
+                req = req.append_header((header::ACCEPT_ENCODING, *line));
+            }
+            let req = req.to_http_request();
+            let coding = coding.parse().unwrap();
+            req.get_header::<AcceptEncoding>()
+                .is_some_and(|a| super::accepts(&a, coding))
+        };
+        let accepts = |header: &str, coding| accepts_lines(&[header], coding);
         assert!(accepts("gzip, deflate, br, zstd", "br"));
         assert!(accepts("gzip;q=1.0, BR;q=0.5", "br"));
         assert!(!accepts("gzip, br;q=0", "br"));
@@ -215,7 +215,7 @@ mod tests {
         assert!(!accepts("*;q=0", "gzip"));
         assert!(!accepts("", "gzip"));
         // Two header lines count as one list.
-        assert!(accepts_coding(["gzip", "br"].into_iter(), "br"));
+        assert!(accepts_lines(&["gzip", "br"], "br"));
     }
 
     #[test]

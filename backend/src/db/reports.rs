@@ -390,10 +390,9 @@ pub enum ReportSort {
     DueFirst,
 }
 
-/// A page of reports and how many match, counted up to one past
+/// A page of reports, each with its category's code (read in the page's own
+/// statement), and how many match, counted up to one past
 /// [`shared::reports::REPORT_COUNT_CAP`].
-/// A page of reports, each with its category's code (read in the same
-/// statement), and how many match (up to the cap).
 pub fn list(
     conn: &mut DbConnection,
     f: &ReportFilter,
