@@ -9,7 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=$(realpath "${BACKEND_BIN:-target/release/backend}")
 admin_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-base=${admin_url%/*}
+# The scratch databases sit beside the given one; options (?sslmode=...) carry over.
+opts=""
+case "$admin_url" in *\?*) opts="?${admin_url#*\?}" ;; esac
+base=${admin_url%%\?*}
+base=${base%/*}
 tmp=$(mktemp -d)
 src="wv_backup_src_$$"
 dst="wv_backup_dst_$$"
@@ -65,14 +69,14 @@ serve_check() {
 
 say "PostgreSQL: seed, pg_dump, restore into a fresh database"
 psql "$admin_url" -qc "CREATE DATABASE $src" >/dev/null
-seed "$base/$src"
-pg_dump --format=custom --no-owner "$base/$src" > "$tmp/backup.dump"
+seed "$base/$src$opts"
+pg_dump --format=custom --no-owner "$base/$src$opts" > "$tmp/backup.dump"
 psql "$admin_url" -qc "CREATE DATABASE $dst" >/dev/null
-pg_restore --no-owner --dbname "$base/$dst" "$tmp/backup.dump"
-diff <(pg_counts "$base/$src") <(pg_counts "$base/$dst")
-echo "   $(pg_counts "$base/$dst" | wc -l) tables, same rows; reports: $(psql "$base/$dst" -Atc 'SELECT count(*) FROM reports')"
-DATABASE_URL="$base/$dst" "$backend" rebuild-metrics --check
-serve_check "$base/$dst"
+pg_restore --no-owner --dbname "$base/$dst$opts" "$tmp/backup.dump"
+diff <(pg_counts "$base/$src$opts") <(pg_counts "$base/$dst$opts")
+echo "   $(pg_counts "$base/$dst$opts" | wc -l) tables, same rows; reports: $(psql "$base/$dst$opts" -Atc 'SELECT count(*) FROM reports')"
+DATABASE_URL="$base/$dst$opts" "$backend" rebuild-metrics --check
+serve_check "$base/$dst$opts"
 
 say "SQLite: seed, VACUUM INTO a backup file, start on the copy"
 seed "sqlite://$tmp/live.db"

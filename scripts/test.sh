@@ -3,7 +3,8 @@
 # schema vs migrations, unit and integration tests on SQLite and PostgreSQL,
 # the release build and its size, backup and restore, API fuzzing, the
 # browser tests and Lighthouse.
-# PostgreSQL: TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/postgres when it answers.
+# PostgreSQL: TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+# when it answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -14,7 +15,10 @@ scripts/setup.sh --test
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
     if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-        export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+        # Plain TCP on loopback: libpq would otherwise negotiate TLS, and OpenSSL's
+        # clean-up at exit can race the pool threads still holding connections
+        # (a test binary once crashed with SIGSEGV after all its tests passed).
+        export TEST_DATABASE_URL='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
     elif [ "${CI:-}" = "true" ]; then
         echo "PostgreSQL is not reachable on 127.0.0.1:5432; CI needs it" >&2
         exit 1

@@ -34,14 +34,8 @@ impl Scratch {
                 let mut c = diesel::PgConnection::establish(&admin)?;
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c)?;
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c)?;
-                // The scratch database in place of the path; options such as
-                // `?sslmode=disable` carry over.
-                let (location, options) = match admin.split_once('?') {
-                    Some((l, o)) => (l, format!("?{o}")),
-                    None => (admin.as_str(), String::new()),
-                };
-                let base = location.rsplit_once('/').map_or(location, |(b, _)| b);
-                (format!("{base}/{name}{options}"), Some((admin, name)))
+                let url = backend::db::postgres_url_with_database(&admin, &name);
+                (url, Some((admin, name)))
             }
         };
         Ok(Scratch { url, dir, drop_pg })

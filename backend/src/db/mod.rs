@@ -121,6 +121,22 @@ pub fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").unwrap_or(url)
 }
 
+/// A PostgreSQL URL naming `database` in place of the one in `url`; options
+/// such as `?sslmode=disable` carry over. Tests and benchmarks make scratch
+/// databases next to the one they are given.
+pub fn postgres_url_with_database(url: &str, database: &str) -> String {
+    let (location, options) = url.split_once('?').map_or((url, ""), |(l, o)| (l, o));
+    let base = location.rsplit_once('/').map_or(location, |(b, _)| b);
+    let sep = if options.is_empty() { "" } else { "?" };
+    format!("{base}/{database}{sep}{options}")
+}
+
+/// The database a PostgreSQL URL names (the last path segment, before any options).
+pub fn postgres_database_name(url: &str) -> &str {
+    let location = url.split_once('?').map_or(url, |(l, _)| l);
+    location.rsplit_once('/').map_or(location, |(_, name)| name)
+}
+
 pub fn establish(url: &str, kind: DatabaseKind) -> diesel::ConnectionResult<DbConnection> {
     match kind {
         DatabaseKind::Postgres => PgConnection::establish(url).map(DbConnection::Pg),
@@ -297,4 +313,26 @@ pub async fn ping(pool: &Pool) -> ApiResult<()> {
             .map_err(|e| ApiError::Unavailable(format!("database: {e}")))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_urls_swap_the_database_and_keep_options() {
+        assert_eq!(
+            postgres_url_with_database("postgres://u@h:5432/postgres", "wv_1"),
+            "postgres://u@h:5432/wv_1"
+        );
+        assert_eq!(
+            postgres_url_with_database("postgres://u@h/postgres?sslmode=disable&x=1", "wv_1"),
+            "postgres://u@h/wv_1?sslmode=disable&x=1"
+        );
+        assert_eq!(
+            postgres_database_name("postgres://u@h/wv_1?sslmode=disable"),
+            "wv_1"
+        );
+        assert_eq!(postgres_database_name("postgres://u@h/wv_1"), "wv_1");
+    }
 }

@@ -229,7 +229,7 @@ async fn a_vanished_database_gives_503_and_the_server_recovers() {
     let app = spawn_app().await;
     let s = app.signup("anna@example.nl").await;
     assert_eq!(app.get_auth("/api/me", &s.token).await.status(), 200);
-    let name = app.database_url.rsplit('/').next().unwrap().to_owned();
+    let name = backend::db::postgres_database_name(&app.database_url).to_owned();
     let mut c = diesel::PgConnection::establish(&admin).unwrap();
     let cut = format!(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \

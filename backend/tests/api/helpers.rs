@@ -62,8 +62,8 @@ pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<PgDrop>) {
             diesel::sql_query(format!("CREATE DATABASE {name}"))
                 .execute(&mut c)
                 .unwrap();
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
-            (format!("{base}/{name}"), Some(PgDrop { admin_url, name }))
+            let url = db::postgres_url_with_database(&admin_url, &name);
+            (url, Some(PgDrop { admin_url, name }))
         }
         _ => (
             format!("sqlite://{}", dir.path().join("test.db").display()),
