@@ -63,7 +63,7 @@ impl Limit {
 }
 
 /// Limits on the endpoints that attackers hammer. Each applies per client
-/// address and per account.
+/// address and per account; `login_per_ip` counts failed logins only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     pub signup_per_ip: Limit,

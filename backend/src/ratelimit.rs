@@ -58,12 +58,48 @@ pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
     Ok(())
 }
 
+/// `Err(RateLimited)` when `key` has reached its limit in the current
+/// window; counts nothing. For limits counted only on some outcomes (failed
+/// logins), checked before the attempt and hit after it.
+pub fn reached(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
+    use crate::db::schema::rate_limits;
+    let at = now();
+    let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::hours(1));
+    let row: Option<(i32, NaiveDateTime)> = rate_limits::table
+        .find(key)
+        .select((rate_limits::count, rate_limits::window_start))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((count, start)) if start > at - window && count as u32 >= limit.max => {
+            let retry_after_secs = (start + window - at).num_seconds().max(1) as u64;
+            Err(ApiError::RateLimited { retry_after_secs })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Counts one hit on each `(key, limit)`; all are counted even if one is over.
 pub async fn check(pool: &Pool, hits: Vec<(String, Limit)>) -> ApiResult<()> {
+    guard(pool, hits, None).await
+}
+
+/// `check`, and also refuses when `watched` (a limit counted elsewhere) has
+/// been reached; the hits are counted either way.
+pub async fn guard(
+    pool: &Pool,
+    hits: Vec<(String, Limit)>,
+    watched: Option<(String, Limit)>,
+) -> ApiResult<()> {
     db::run_write(pool, move |conn| {
         let mut outcome = Ok(());
         for (key, limit) in &hits {
             if let Err(e) = hit(conn, key, *limit) {
+                outcome = Err(e);
+            }
+        }
+        if let Some((key, limit)) = &watched {
+            if let Err(e) = reached(conn, key, *limit) {
                 outcome = Err(e);
             }
         }

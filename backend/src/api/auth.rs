@@ -211,15 +211,17 @@ pub async fn login(
     let email = normalize_email(&body.email);
     state.hasher.ensure_room()?;
     let limits = &state.config.rate_limits;
-    ratelimit::check(
+    // Every attempt counts against the account. Against the address only
+    // failures count: a lecture hall behind one campus NAT can log in, while
+    // guessing across accounts from one address is still bounded.
+    let ip_limit = (
+        key("login-ip", &client_ip(&req, &state.config)),
+        limits.login_per_ip,
+    );
+    ratelimit::guard(
         &state.pool,
-        vec![
-            (
-                key("login-ip", &client_ip(&req, &state.config)),
-                limits.login_per_ip,
-            ),
-            (key("login-account", &email), limits.login_per_account),
-        ],
+        vec![(key("login-account", &email), limits.login_per_account)],
+        Some(ip_limit.clone()),
     )
     .await?;
     let lookup = email.clone();
@@ -232,7 +234,14 @@ pub async fn login(
     let matches = state.hasher.verify(body.password, hash).await?;
     let user = match user {
         Some(user) if matches => user,
-        _ => return Err(ApiError::Unauthorized(BAD_CREDENTIALS)),
+        _ => {
+            // This attempt is answered; one over the limit refuses the next.
+            match ratelimit::check(&state.pool, vec![ip_limit]).await {
+                Ok(()) | Err(ApiError::RateLimited { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            return Err(ApiError::Unauthorized(BAD_CREDENTIALS));
+        }
     };
     let config = state.config.clone();
     let user_id = user.id;

@@ -282,6 +282,29 @@ async fn login_is_rate_limited_per_account_and_per_address() {
         );
     }
     assert_eq!(app.login("other@example.nl", PASSWORD).await.status(), 429);
+
+    // Per address only failures count: many people behind one NAT log in.
+    let app = spawn_app_with(|c| c.rate_limits.login_per_ip.max = 2).await;
+    for i in 0..4 {
+        app.signup(&format!("s{i}@example.nl")).await;
+        assert_eq!(
+            app.login(&format!("s{i}@example.nl"), PASSWORD)
+                .await
+                .status(),
+            200
+        );
+    }
+    for _ in 0..2 {
+        assert_eq!(
+            app.login("s0@example.nl", "wrong wrong wrong")
+                .await
+                .status(),
+            401
+        );
+    }
+    let res = app.login("s1@example.nl", PASSWORD).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, 429, None).await;
 }
 
 #[tokio::test]
