@@ -9,14 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=$(realpath "${BACKEND_BIN:-target/release/backend}")
 admin_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-# The scratch databases sit beside the given one; options (?sslmode=...) carry over.
-opts=""
-case "$admin_url" in *\?*) opts="?${admin_url#*\?}" ;; esac
-base=${admin_url%%\?*}
-base=${base%/*}
+# The scratch databases sit beside the given one, with its options.
+. scripts/pg-url.sh
 tmp=$(mktemp -d)
 src="wv_backup_src_$$"
 dst="wv_backup_dst_$$"
+src_url=$(pg_url "$admin_url" "$src")
+dst_url=$(pg_url "$admin_url" "$dst")
 server=""
 cleanup() {
     [ -n "$server" ] && kill "$server" 2>/dev/null || true
@@ -69,14 +68,14 @@ serve_check() {
 
 say "PostgreSQL: seed, pg_dump, restore into a fresh database"
 psql "$admin_url" -qc "CREATE DATABASE $src" >/dev/null
-seed "$base/$src$opts"
-pg_dump --format=custom --no-owner "$base/$src$opts" > "$tmp/backup.dump"
+seed "$src_url"
+pg_dump --format=custom --no-owner "$src_url" > "$tmp/backup.dump"
 psql "$admin_url" -qc "CREATE DATABASE $dst" >/dev/null
-pg_restore --no-owner --dbname "$base/$dst$opts" "$tmp/backup.dump"
-diff <(pg_counts "$base/$src$opts") <(pg_counts "$base/$dst$opts")
-echo "   $(pg_counts "$base/$dst$opts" | wc -l) tables, same rows; reports: $(psql "$base/$dst$opts" -Atc 'SELECT count(*) FROM reports')"
-DATABASE_URL="$base/$dst$opts" "$backend" rebuild-metrics --check
-serve_check "$base/$dst$opts"
+pg_restore --no-owner --dbname "$dst_url" "$tmp/backup.dump"
+diff <(pg_counts "$src_url") <(pg_counts "$dst_url")
+echo "   $(pg_counts "$dst_url" | wc -l) tables, same rows; reports: $(psql "$dst_url" -Atc 'SELECT count(*) FROM reports')"
+DATABASE_URL="$dst_url" "$backend" rebuild-metrics --check
+serve_check "$dst_url"
 
 say "SQLite: seed, VACUUM INTO a backup file, start on the copy"
 seed "sqlite://$tmp/live.db"

@@ -21,14 +21,12 @@ fi
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
     name="wv_schema_$$"
-    opts=""
-    case "$TEST_DATABASE_URL" in *\?*) opts="?${TEST_DATABASE_URL#*\?}" ;; esac
-    base=${TEST_DATABASE_URL%%\?*}
-    base=${base%/*}
+    . scripts/pg-url.sh
+    url=$(pg_url "$TEST_DATABASE_URL" "$name")
     psql "$TEST_DATABASE_URL" -qc "CREATE DATABASE $name" >/dev/null
     trap 'psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $name" >/dev/null; rm -rf "$tmp"' EXIT
-    WIJKVEILIG_DATA_DIR="$tmp" DATABASE_URL="$base/$name$opts" "$backend" migrate >/dev/null
-    diesel print-schema --database-url "$base/$name$opts" | normalise > "$tmp/pg.rs"
+    WIJKVEILIG_DATA_DIR="$tmp" DATABASE_URL="$url" "$backend" migrate >/dev/null
+    diesel print-schema --database-url "$url" | normalise > "$tmp/pg.rs"
     if ! diff -u "$schema" "$tmp/pg.rs"; then
         echo "schema.rs differs from the PostgreSQL migrations (see diff above)" >&2
         exit 1

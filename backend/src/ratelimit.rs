@@ -36,7 +36,7 @@ pub fn key(scope: &str, subject: &str) -> String {
 /// Counts one hit on `key`; `Err(RateLimited)` when over the limit.
 pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
     let at = now();
-    let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::hours(1));
+    let window = window_of(limit);
     let expired_before = at - window;
     let row: Hit = match conn {
         DbConnection::Pg(c) => diesel::sql_query(UPSERT)
@@ -51,11 +51,19 @@ pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
             .get_result(c)?,
     };
     if row.count as u32 > limit.max {
-        let reset = row.window_start + window;
-        let retry_after_secs = (reset - at).num_seconds().max(1) as u64;
-        return Err(ApiError::RateLimited { retry_after_secs });
+        return Err(refused_until(row.window_start + window, at));
     }
     Ok(())
+}
+
+fn window_of(limit: Limit) -> chrono::Duration {
+    chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::hours(1))
+}
+
+/// The refusal while a window lasts until `reset`.
+fn refused_until(reset: NaiveDateTime, at: NaiveDateTime) -> ApiError {
+    let retry_after_secs = (reset - at).num_seconds().max(1) as u64;
+    ApiError::RateLimited { retry_after_secs }
 }
 
 /// `Err(RateLimited)` when `key` has reached its limit in the current
@@ -64,7 +72,7 @@ pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
 pub fn reached(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()> {
     use crate::db::schema::rate_limits;
     let at = now();
-    let window = chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::hours(1));
+    let window = window_of(limit);
     let row: Option<(i32, NaiveDateTime)> = rate_limits::table
         .find(key)
         .select((rate_limits::count, rate_limits::window_start))
@@ -72,8 +80,7 @@ pub fn reached(conn: &mut DbConnection, key: &str, limit: Limit) -> ApiResult<()
         .optional()?;
     match row {
         Some((count, start)) if start > at - window && count as u32 >= limit.max => {
-            let retry_after_secs = (start + window - at).num_seconds().max(1) as u64;
-            Err(ApiError::RateLimited { retry_after_secs })
+            Err(refused_until(start + window, at))
         }
         _ => Ok(()),
     }
