@@ -52,6 +52,9 @@ function report(name, lhr) {
     .filter(([, a]) => a.score !== null && a.score < 1 && lhr.categories.accessibility.auditRefs
       .some((r) => r.id === a.id && r.weight > 0))
     .map(([id]) => id);
+  if (lhr.runtimeError) {
+    console.log(`${name.padEnd(16)} Lighthouse could not measure: ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+  }
   console.log(`${name.padEnd(16)} performance ${Math.round(scores.performance * 100)}, ` +
     `accessibility ${Math.round(scores.accessibility * 100)}  (${metrics}; ` +
     `host benchmark index ${Math.round(lhr.environment.benchmarkIndex)})` +

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "==> Building the web client (frontend/dist)"
+echo "==> Building the web clients (frontend/dist)"
 (
     cd frontend
     # Size first for the WASM only; the backend keeps the normal release profile.
@@ -12,7 +12,20 @@ echo "==> Building the web client (frontend/dist)"
     # wasm-opt from npm (frontend/tools): Debian's binaryen 108 breaks externref tables.
     export PATH="$PWD/tools/node_modules/.bin:$PATH"
     export TRUNK_SKIP_VERSION_CHECK=true
-    trunk build --release
+    # Two clients from one crate: the staff client (every page, staff.html)
+    # and the participant client (index.html) without the staff pages, which
+    # keeps what a phone downloads small. The server picks one by address.
+    trunk build staff.html --release --dist dist-staff
+    trunk build index.html --release
+    # Trunk writes each build's page as index.html; the hashed asset names of
+    # the two builds differ, so both live in one directory.
+    for f in dist-staff/*; do
+        case "$f" in
+            */index.html) cp "$f" dist/staff.html ;;
+            *) [ -e "dist/${f#dist-staff/}" ] || cp "$f" dist/ ;;
+        esac
+    done
+    rm -rf dist-staff
     # Precompressed copies, which the server sends as they are: brotli at its
     # best quality is smaller than on-the-fly compression, and costs no CPU.
     for f in dist/*.wasm dist/*.js dist/*.css dist/*.svg; do

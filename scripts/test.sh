@@ -35,6 +35,7 @@ cargo fmt --all --check
 step "Lints"
 cargo clippy -p backend -p shared --all-targets -- -D warnings
 cargo clippy -p frontend -p shared --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --features staff --target wasm32-unknown-unknown -- -D warnings
 
 step "shared compiles for the browser"
 cargo check -p shared --target wasm32-unknown-unknown

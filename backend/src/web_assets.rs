@@ -1,6 +1,12 @@
 //! Serving the built web client: files from trunk's `dist`, `index.html` for
 //! every client route, and a Content-Security-Policy that admits exactly the
 //! inline loader script trunk writes (by hash), never `'unsafe-inline'`.
+//!
+//! The client comes in two builds (`scripts/build.sh`): `index.html` loads the
+//! participant client, which leaves the staff pages out to stay small on a
+//! phone, and `staff.html` the staff client with every page. The addresses in
+//! [`STAFF_PAGES`] get the staff client; the participant client turns a
+//! client-side visit to one of them into a page load.
 
 use std::path::{Path, PathBuf};
 
@@ -11,25 +17,72 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// The pages only staff use, as the client's router writes them (`:id` is any
+/// one segment). `frontend/src/app.rs` routes exactly these to `pages::staff`
+/// (a unit test below compares the two).
+pub const STAFF_PAGES: &[&str] = &[
+    "/admin/users",
+    "/admin/privacy",
+    "/admin/categories",
+    "/neighbourhoods",
+    "/queue",
+    "/meetings/new",
+    "/actions",
+    "/dashboard",
+    "/surveys/new",
+    "/surveys/:id/edit",
+    "/surveys/:id/results",
+    "/campaigns",
+    "/campaigns/:id/poster",
+];
+
+/// Whether `path` is the address of a staff page.
+pub fn is_staff_page(path: &str) -> bool {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    STAFF_PAGES.iter().any(|pattern| {
+        let mut wanted = pattern.split('/');
+        let mut given = path.split('/');
+        loop {
+            match (wanted.next(), given.next()) {
+                (None, None) => return true,
+                (Some(w), Some(g)) if w == g || (w.starts_with(':') && !g.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
 pub struct WebAssets {
     pub dir: PathBuf,
     index_html: Option<String>,
+    /// The staff client; without it (a build of the participant client only)
+    /// staff pages get `index.html`, which says "not found" for them.
+    staff_html: Option<String>,
     script_hashes: Vec<String>,
 }
 
 impl WebAssets {
     pub fn load(dir: &Path) -> WebAssets {
         let index_html = std::fs::read_to_string(dir.join("index.html")).ok();
+        let staff_html = std::fs::read_to_string(dir.join("staff.html")).ok();
         if index_html.is_none() {
             tracing::warn!(dir = %dir.display(), "no built web client found; serving the API only");
+        } else if staff_html.is_none() {
+            tracing::warn!(dir = %dir.display(), "no staff client (staff.html) found; staff pages will not load");
         }
-        let script_hashes = index_html
-            .as_deref()
-            .map(inline_script_hashes)
-            .unwrap_or_default();
+        let mut script_hashes: Vec<String> = [&index_html, &staff_html]
+            .into_iter()
+            .flatten()
+            .flat_map(|html| inline_script_hashes(html))
+            .collect();
+        script_hashes.dedup();
         WebAssets {
             dir: dir.to_owned(),
             index_html,
+            staff_html,
             script_hashes,
         }
     }
@@ -74,9 +127,14 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
-/// `index.html` for client-side routes (the SPA fallback).
-pub async fn index(assets: web::Data<WebAssets>, _req: HttpRequest) -> HttpResponse {
-    match &assets.index_html {
+/// `index.html` for client-side routes (the SPA fallback), `staff.html` for
+/// the staff pages.
+pub async fn index(assets: web::Data<WebAssets>, req: HttpRequest) -> HttpResponse {
+    let page = match &assets.staff_html {
+        Some(staff) if is_staff_page(req.path()) => Some(staff),
+        _ => assets.index_html.as_ref(),
+    };
+    match page {
         Some(html) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -226,6 +284,66 @@ mod tests {
         assert_eq!(hashes.len(), 1);
         let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
         assert_eq!(hashes[0], expected);
+    }
+
+    #[test]
+    fn knows_the_staff_pages() {
+        for path in [
+            "/dashboard",
+            "/dashboard/",
+            "/admin/users",
+            "/surveys/12/edit",
+            "/surveys/new",
+            "/campaigns/3/poster",
+        ] {
+            assert!(is_staff_page(path), "{path}");
+        }
+        for path in [
+            "/",
+            "",
+            "/surveys",
+            "/surveys/12",
+            "/surveys//edit",
+            "/surveys/12/edit/x",
+            "/admin",
+            "/reports/new",
+            "/dashboards",
+            "/meetings/7",
+        ] {
+            assert!(!is_staff_page(path), "{path}");
+        }
+    }
+
+    /// The server's list and the client's router name the same staff pages:
+    /// every route to `pages::staff` is in `STAFF_PAGES`, and no other route
+    /// is a staff page.
+    #[test]
+    fn staff_pages_match_the_client_router() {
+        let app = include_str!("../../frontend/src/app.rs");
+        let routes: Vec<(&str, bool)> = app
+            .lines()
+            .filter_map(|line| {
+                let start = line.find("<Route path=path!(\"")? + 19;
+                let len = line[start..].find('"')?;
+                Some((
+                    &line[start..start + len],
+                    line.contains("view=pages::staff::"),
+                ))
+            })
+            .collect();
+        assert!(
+            routes.len() > STAFF_PAGES.len(),
+            "read the routes of app.rs"
+        );
+        let mut routed: Vec<&str> = routes.iter().filter(|r| r.1).map(|r| r.0).collect();
+        let mut listed = STAFF_PAGES.to_vec();
+        routed.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(routed, listed);
+        for (path, _) in routes.iter().filter(|r| !r.1) {
+            let concrete = path.replace(":id", "7");
+            assert!(!is_staff_page(&concrete), "{path} is not a staff page");
+        }
     }
 
     #[test]

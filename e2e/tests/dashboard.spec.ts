@@ -27,8 +27,12 @@ test('after some activity the dashboard shows the right numbers and the CSV has 
   await userWithRole(request, coordinator, 'Cor', 'coordinator');
   await page.setViewportSize({ width: 1024, height: 900 });
   await login(page, coordinator, PASSWORD);
+  // Logged in on the participant client; the dashboard is a staff page, which
+  // the participant client leaves out: following the link loads the staff client.
+  await expect(page.locator('html')).toHaveAttribute('data-client', 'participant');
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-client', 'staff');
   await page.locator('#dash-hood').selectOption(String(HOOGKERK));
 
   const reports = page.locator('section', { has: page.getByRole('heading', { name: 'Meldingen', exact: true }) });

@@ -38,30 +38,30 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=pages::reset::ResetPassword/>
                     <Route path=path!("/profile") view=pages::profile::Profile/>
                     <Route path=path!("/privacy") view=pages::privacy::Privacy/>
-                    <Route path=path!("/neighbourhoods") view=pages::neighbourhoods::Neighbourhoods/>
-                    <Route path=path!("/admin/users") view=pages::admin_users::AdminUsers/>
-                    <Route path=path!("/admin/privacy") view=pages::admin_privacy::AdminPrivacy/>
-                    <Route path=path!("/admin/categories") view=pages::admin_categories::AdminCategories/>
+                    <Route path=path!("/neighbourhoods") view=pages::staff::Neighbourhoods/>
+                    <Route path=path!("/admin/users") view=pages::staff::AdminUsers/>
+                    <Route path=path!("/admin/privacy") view=pages::staff::AdminPrivacy/>
+                    <Route path=path!("/admin/categories") view=pages::staff::AdminCategories/>
                     <Route path=path!("/reports/new") view=pages::reports::NewReport/>
                     <Route path=path!("/reports/:id") view=pages::reports::ReportDetail/>
                     <Route path=path!("/reports") view=pages::reports::MyReports/>
-                    <Route path=path!("/queue") view=pages::reports::Queue/>
+                    <Route path=path!("/queue") view=pages::staff::Queue/>
                     <Route path=path!("/notifications") view=pages::reports::Notifications/>
                     <Route path=path!("/meetings") view=pages::meetings::Meetings/>
-                    <Route path=path!("/meetings/new") view=pages::meetings::NewMeeting/>
+                    <Route path=path!("/meetings/new") view=pages::staff::NewMeeting/>
                     <Route path=path!("/meetings/:id") view=pages::meetings::MeetingPage/>
                     <Route path=path!("/my-topics") view=pages::meetings::MyTopics/>
-                    <Route path=path!("/actions") view=pages::meetings::ActionTracker/>
-                    <Route path=path!("/dashboard") view=pages::dashboard::Dashboard/>
+                    <Route path=path!("/actions") view=pages::staff::ActionTracker/>
+                    <Route path=path!("/dashboard") view=pages::staff::Dashboard/>
                     <Route path=path!("/surveys") view=pages::surveys::Surveys/>
-                    <Route path=path!("/surveys/new") view=pages::surveys::SurveyEditor/>
-                    <Route path=path!("/surveys/:id/edit") view=pages::surveys::SurveyEditor/>
-                    <Route path=path!("/surveys/:id/results") view=pages::surveys::SurveyResultsPage/>
+                    <Route path=path!("/surveys/new") view=pages::staff::SurveyEditor/>
+                    <Route path=path!("/surveys/:id/edit") view=pages::staff::SurveyEditor/>
+                    <Route path=path!("/surveys/:id/results") view=pages::staff::SurveyResultsPage/>
                     <Route path=path!("/surveys/:id") view=pages::surveys::SurveyPage/>
                     <Route path=path!("/teams") view=pages::teams::Teams/>
                     <Route path=path!("/teams/:id") view=pages::teams::TeamPage/>
-                    <Route path=path!("/campaigns") view=pages::campaigns::Campaigns/>
-                    <Route path=path!("/campaigns/:id/poster") view=pages::campaigns::Poster/>
+                    <Route path=path!("/campaigns") view=pages::staff::Campaigns/>
+                    <Route path=path!("/campaigns/:id/poster") view=pages::staff::Poster/>
                 </Routes>
                 </Show>
             </main>

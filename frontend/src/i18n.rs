@@ -4,6 +4,9 @@
 use leptos::prelude::*;
 use shared::users::{Group, Language, Role};
 
+// The participant client leaves the staff pages out, and with them the reads
+// of their texts.
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
 pub struct Texts {
     pub app_tagline: &'static str,
     pub skip_link: &'static str,

@@ -1,4 +1,8 @@
 //! Wijkveilig web client: Leptos, rendered in the browser.
+//!
+//! Built twice: the participant client (default) leaves the staff pages out,
+//! the staff client (`--features staff`) has every page. The server sends
+//! the staff client for the staff pages' addresses (`shared::web`).
 
 mod api;
 mod app;
@@ -7,6 +11,18 @@ mod i18n;
 mod pages;
 mod time;
 
+use std::sync::OnceLock;
+
+static FIRST_PATH: OnceLock<String> = OnceLock::new();
+
+/// The path this client was loaded at.
+pub fn first_path() -> Option<&'static str> {
+    FIRST_PATH.get().map(String::as_str)
+}
+
 fn main() {
+    if let Ok(path) = leptos::prelude::window().location().pathname() {
+        let _ = FIRST_PATH.set(path);
+    }
     leptos::mount::mount_to_body(app::App);
 }

@@ -23,6 +23,7 @@ pub fn local_now_input() -> String {
 }
 
 /// A UTC time from the API as a datetime-local value in local time.
+#[cfg(feature = "staff")]
 pub fn to_local_input(t: chrono::NaiveDateTime) -> String {
     local_input(&date_of(t))
 }

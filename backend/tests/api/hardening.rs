@@ -63,10 +63,9 @@ async fn every_response_carries_security_headers_and_a_strict_csp() {
         assert_eq!(h.get("x-frame-options").unwrap(), "DENY");
         assert_eq!(h.get("referrer-policy").unwrap(), "no-referrer");
     }
-    // The one inline loader script of the client is allowed by its hash.
+    // The inline loader scripts of both clients are allowed by their hashes.
     use base64::Engine;
     use sha2::Digest;
-    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(b"boot()"));
     let res = app.client.get(app.url("/")).send().await.unwrap();
     let csp = res
         .headers()
@@ -75,24 +74,43 @@ async fn every_response_carries_security_headers_and_a_strict_csp() {
         .to_str()
         .unwrap()
         .to_owned();
-    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    for script in [&b"boot()"[..], b"bootStaff()"] {
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    }
 }
 
 #[tokio::test]
 async fn client_routes_get_the_app_and_api_routes_never_do() {
     let app = spawn_app().await;
-    for path in ["/", "/profile", "/admin/users", "/verify-email?token=abc"] {
-        let res = app.client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        assert!(res
-            .headers()
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"));
-        assert_eq!(res.headers().get("cache-control").unwrap(), "no-cache");
-        assert_eq!(res.text().await.unwrap(), INDEX_HTML);
+    let page = |path: &'static str| {
+        let req = app.client.get(app.url(path));
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let h = |n: &str| res.headers().get(n).unwrap().to_str().unwrap().to_owned();
+            assert!(h("content-type").starts_with("text/html"), "{path}");
+            assert_eq!(h("cache-control"), "no-cache", "{path}");
+            res.text().await.unwrap()
+        }
+    };
+    // Participant pages get the participant client, staff pages the staff client.
+    for path in [
+        "/",
+        "/profile",
+        "/surveys/3",
+        "/reports/new",
+        "/verify-email?token=abc",
+    ] {
+        assert_eq!(page(path).await, INDEX_HTML, "{path}");
+    }
+    for path in [
+        "/admin/users",
+        "/dashboard",
+        "/surveys/3/edit",
+        "/queue?status=submitted",
+    ] {
+        assert_eq!(page(path).await, STAFF_HTML, "{path}");
     }
     let res = app
         .client
@@ -101,6 +119,16 @@ async fn client_routes_get_the_app_and_api_routes_never_do() {
         .await
         .unwrap();
     assert_problem(res, 404, None).await;
+
+    // A build without the staff client still answers staff pages (with the
+    // participant client, which says the page is not there) and starts.
+    let app = spawn_app_with(|config| {
+        std::fs::remove_file(config.static_dir.join("staff.html")).unwrap();
+    })
+    .await;
+    let res = app.client.get(app.url("/dashboard")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), INDEX_HTML);
 }
 
 #[tokio::test]

@@ -16,6 +16,9 @@ pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 /// A page with an inline script, standing in for trunk's output.
 pub const INDEX_HTML: &str =
     "<!doctype html><html><head><script type=\"module\">boot()</script></head><body></body></html>";
+/// The staff client's page (scripts/build.sh writes it beside `index.html`).
+pub const STAFF_HTML: &str =
+    "<!doctype html><html><head><script type=\"module\">bootStaff()</script></head><body></body></html>";
 
 pub struct TestApp {
     pub address: String,
@@ -92,6 +95,7 @@ pub fn test_config(
     let static_dir = data_dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(static_dir.join("staff.html"), STAFF_HTML).unwrap();
     let vars: HashMap<&str, String> = HashMap::from([
         ("WIJKVEILIG_DATA_DIR", data_dir.path().display().to_string()),
         ("WIJKVEILIG_BIND", "127.0.0.1:0".to_string()),
