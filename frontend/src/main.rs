@@ -2,7 +2,8 @@
 //!
 //! Built twice: the participant client (default) leaves the staff pages out,
 //! the staff client (`--features staff`) has every page. The server sends
-//! the staff client for the staff pages' addresses (`shared::web`).
+//! the staff client for the staff pages' addresses (`STAFF_PAGES` in
+//! `backend/src/web_assets.rs`).
 
 mod api;
 mod app;
