@@ -60,7 +60,7 @@ function report(name, lhr) {
     `host benchmark index ${Math.round(lhr.environment.benchmarkIndex)})` +
     (broken.length ? `  accessibility audits failed: ${broken.join(', ')}` : ''));
   if (process.env.LIGHTHOUSE_DEBUG) {
-    for (const id of ['long-tasks', 'bootup-time', 'mainthread-work-breakdown']) {
+    for (const id of ['largest-contentful-paint-element', 'network-requests', 'long-tasks', 'bootup-time', 'mainthread-work-breakdown']) {
       console.log(id, JSON.stringify((lhr.audits[id].details?.items ?? []).slice(0, 8)));
     }
   }

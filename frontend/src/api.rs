@@ -101,8 +101,48 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     parse(send(builder(method, path), to_json(body)).await)
 }
 
+/// A public read (no access token).
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    if let Some(answer) = take_prefetched(path) {
+        return parse(answer.await);
+    }
     call::<(), T>(Method::GET, path, None).await
+}
+
+type Answer = Shared<LocalBoxFuture<'static, Result<String, ApiError>>>;
+
+/// How long a prefetched answer may wait for its page, in milliseconds.
+const PREFETCH_FRESH_MS: f64 = 10_000.0;
+
+thread_local! {
+    /// Public reads started before their page mounted, each taken once.
+    static PREFETCHED: RefCell<Vec<(&'static str, f64, Answer)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts the public reads of the first page while the session is restored:
+/// the page mounts only after that, and would otherwise ask one round trip
+/// later (on a phone network, a large part of the time to the form).
+pub fn prefetch(paths: &[&'static str]) {
+    let now = js_sys::Date::now();
+    for &path in paths {
+        let answer: Answer = send(builder(Method::GET, path), None)
+            .boxed_local()
+            .shared();
+        // Polled from here on, so the request leaves now.
+        wasm_bindgen_futures::spawn_local(answer.clone().map(|_| ()));
+        PREFETCHED.with(|p| p.borrow_mut().push((path, now, answer)));
+    }
+}
+
+fn take_prefetched(path: &str) -> Option<Answer> {
+    let now = js_sys::Date::now();
+    PREFETCHED.with(|p| {
+        let mut p = p.borrow_mut();
+        // A page that never came (a redirect to the login) leaves its reads behind.
+        p.retain(|(_, at, _)| now - at < PREFETCH_FRESH_MS);
+        let i = p.iter().position(|(wanted, _, _)| *wanted == path)?;
+        Some(p.swap_remove(i).2)
+    })
 }
 
 /// The logged-in user and their access token, shared through context.

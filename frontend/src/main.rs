@@ -23,6 +23,7 @@ pub fn first_path() -> Option<&'static str> {
 
 fn main() {
     if let Ok(path) = leptos::prelude::window().location().pathname() {
+        api::prefetch(pages::public_reads(&path));
         let _ = FIRST_PATH.set(path);
     }
     leptos::mount::mount_to_body(app::App);

@@ -53,6 +53,15 @@ pub mod staff {
     };
 }
 
+/// The public data a page reads as it mounts, for [`crate::api::prefetch`].
+pub fn public_reads(path: &str) -> &'static [&'static str] {
+    match path {
+        "/reports/new" => &["/api/report-categories", "/api/neighbourhoods"],
+        "/signup" => &["/api/neighbourhoods"],
+        _ => &[],
+    }
+}
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
