@@ -12,11 +12,11 @@ echo "==> Building the web clients (frontend/dist)"
     # wasm-opt from npm (frontend/tools): Debian's binaryen 108 breaks externref tables.
     export PATH="$PWD/tools/node_modules/.bin:$PATH"
     export TRUNK_SKIP_VERSION_CHECK=true
-    # Two clients from one crate: the staff client (every page, staff.html)
-    # and the participant client (index.html) without the staff pages, which
+    # Two clients from one crate and one index.html: the staff client (every
+    # page, served as staff.html) and the participant client without the staff pages, which
     # keeps what a phone downloads small. The server picks one by address.
-    trunk build staff.html --release --dist dist-staff
-    trunk build index.html --release
+    trunk build --release --features staff --dist dist-staff
+    trunk build --release
     # Trunk writes each build's page as index.html; the hashed asset names of
     # the two builds differ, so both live in one directory.
     for f in dist-staff/*; do

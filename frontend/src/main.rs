@@ -22,6 +22,15 @@ pub fn first_path() -> Option<&'static str> {
 }
 
 fn main() {
+    // Which client runs, for the browser tests and anyone debugging a page.
+    let client = if cfg!(feature = "staff") {
+        "staff"
+    } else {
+        "participant"
+    };
+    if let Some(html) = leptos::prelude::document().document_element() {
+        let _ = html.set_attribute("data-client", client);
+    }
     if let Ok(path) = leptos::prelude::window().location().pathname() {
         api::prefetch(pages::public_reads(&path));
         let _ = FIRST_PATH.set(path);

@@ -55,9 +55,10 @@ pub mod staff {
 
 /// The public data a page reads as it mounts, for [`crate::api::prefetch`].
 pub fn public_reads(path: &str) -> &'static [&'static str] {
+    use self::{neighbourhoods::NEIGHBOURHOODS, reports::CATEGORIES};
     match path {
-        "/reports/new" => &["/api/report-categories", "/api/neighbourhoods"],
-        "/signup" => &["/api/neighbourhoods"],
+        "/reports/new" => &[CATEGORIES, NEIGHBOURHOODS],
+        "/signup" => &[NEIGHBOURHOODS],
         _ => &[],
     }
 }

@@ -22,9 +22,12 @@ use crate::components::{
 use crate::i18n::{reports_for, status_name, use_i18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
 
+/// The report categories (public).
+pub(crate) const CATEGORIES: &str = "/api/report-categories";
+
 pub(crate) fn load_categories() -> ReadSignal<Option<Vec<Category>>> {
     fetch(|| async {
-        api::get::<Vec<Category>>("/api/report-categories")
+        api::get::<Vec<Category>>(CATEGORIES)
             .await
             .unwrap_or_default()
     })
