@@ -139,14 +139,12 @@ impl Application {
 }
 
 async fn migrate(pool: &Pool) -> anyhow::Result<()> {
-    let pool = pool.clone();
-    let applied = web::block(move || -> anyhow::Result<Vec<String>> {
-        let mut conn = pool
-            .get()
-            .map_err(|e| anyhow::anyhow!("cannot reach the database: {e}"))?;
-        db::run_migrations(&mut conn)
-    })
-    .await??;
+    let applied = db::run(pool, |conn| Ok(db::run_migrations(conn)?))
+        .await
+        .map_err(|e| match e {
+            ApiError::Internal(e) => e,
+            e => anyhow::anyhow!("cannot reach the database: {e}"),
+        })?;
     for version in applied {
         tracing::info!(%version, "migration applied");
     }

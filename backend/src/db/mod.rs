@@ -55,15 +55,6 @@ pub struct Pool {
     writer: Option<writer::Writer>,
 }
 
-impl std::ops::Deref for Pool {
-    type Target = r2d2::Pool<Manager>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.connections
-    }
-}
-pub type PooledConnection = r2d2::PooledConnection<Manager>;
-
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
@@ -262,6 +253,8 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
+    // One wait in all: for a turn, then for the connection.
+    let deadline = std::time::Instant::now() + POOL_TIMEOUT;
     let turn = tokio::time::timeout(POOL_TIMEOUT, pool.turns.clone().acquire_owned())
         .await
         .map_err(|_| {
@@ -273,7 +266,8 @@ where
     actix_web::web::block(move || {
         let _entered = span.enter();
         let _turn = turn;
-        let mut conn = connections.get()?;
+        let mut conn = connections
+            .get_timeout(deadline.saturating_duration_since(std::time::Instant::now()))?;
         let result = f(&mut conn);
         if matches!(&result, Err(ApiError::Unavailable(_))) {
             // Returning the connection (below, on this thread) asks `has_broken`.
