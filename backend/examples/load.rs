@@ -3,6 +3,9 @@
 //! wait for the answer, send the next). Prints requests per second, p50, p95
 //! and p99 latency and errors per endpoint for each phase:
 //!
+//! 0. the yardstick: a bare actix-web + diesel server on the same machine and
+//!    database, its `GET /healthz` and a JWT check with a one-row insert (see
+//!    `common/reference.rs`), 64 connections;
 //! 1. the ceiling of the same server on `GET /healthz` (64 connections);
 //! 2. filing reports only, and "my reports" only (64 connections);
 //! 3. a realistic mix (sign up, log in, file a report, my reports, the
@@ -76,6 +79,9 @@ struct Person {
 /// What every phase needs to know of the running server.
 struct World {
     base: String,
+    /// The bare reference server, and tokens it accepts.
+    reference: String,
+    reference_tokens: Vec<String>,
     coordinator: String,
     people: Vec<Person>,
     category: i64,
@@ -87,6 +93,8 @@ struct World {
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Op {
+    ReferenceHealthz,
+    ReferenceInsert,
     Healthz,
     Signup,
     Login,
@@ -100,6 +108,8 @@ enum Op {
 impl Op {
     fn name(self) -> &'static str {
         match self {
+            Op::ReferenceHealthz => "bare: GET /healthz",
+            Op::ReferenceInsert => "bare: POST /insert (JWT, one row)",
             Op::Healthz => "GET /healthz",
             Op::Signup => "POST /api/auth/signup",
             Op::Login => "POST /api/auth/login",
@@ -160,6 +170,19 @@ async fn send(world: &World, http: &reqwest::Client, op: Op, seq: usize) -> reqw
         &world.people[i]
     };
     let res = match op {
+        Op::ReferenceHealthz => {
+            http.get(format!("{}/healthz", world.reference))
+                .send()
+                .await?
+        }
+        Op::ReferenceInsert => {
+            let token = &world.reference_tokens[seq % world.reference_tokens.len()];
+            http.post(format!("{}/insert", world.reference))
+                .bearer_auth(token)
+                .json(&json!({"body": format!("Geluidsoverlast van een feest, melding {seq}")}))
+                .send()
+                .await?
+        }
         Op::Healthz => http.get(url("/healthz")).send().await?,
         Op::Signup => {
             let n = world.next_signup.fetch_add(1, Ordering::Relaxed);
@@ -326,6 +349,7 @@ async fn json_of(res: reqwest::Response) -> anyhow::Result<Value> {
 /// Accounts, a coordinator, a published survey.
 async fn prepare(
     base: &str,
+    reference: &str,
     conn_url: &str,
     kind: backend::config::DatabaseKind,
     people: usize,
@@ -455,6 +479,8 @@ async fn prepare(
         .unwrap_or_default();
     Ok(World {
         base: base.to_owned(),
+        reference: reference.to_owned(),
+        reference_tokens: (1..=200).map(common::reference::token).collect(),
         coordinator,
         people: list,
         category,
@@ -479,7 +505,9 @@ async fn main() -> anyhow::Result<()> {
         let base = format!("http://127.0.0.1:{}", app.port());
         let server = tokio::spawn(app.run_until_stopped());
         let started = Instant::now();
-        let world = Arc::new(prepare(&base, &scratch.url, db_kind, 200).await?);
+        let (reference, reference_server) =
+            common::reference::start(&scratch.url, db_kind, pool).await?;
+        let world = Arc::new(prepare(&base, &reference, &scratch.url, db_kind, 200).await?);
         println!(
             "\n==== {kind} (pool {pool}): 200 participants, a coordinator and a survey ready in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -531,6 +559,26 @@ async fn main() -> anyhow::Result<()> {
             continue;
         }
 
+        const REFERENCE_HEALTHZ: &[(Op, u32)] = &[(Op::ReferenceHealthz, 1)];
+        const REFERENCE_INSERT: &[(Op, u32)] = &[(Op::ReferenceInsert, 1)];
+        let rate = |r: &Results, e: Duration| {
+            r.values().map(|t| t.times.len()).sum::<usize>() as f64 / e.as_secs_f64()
+        };
+        let (mut r, e) = phase(&world, REFERENCE_HEALTHZ, 64, s).await;
+        print(
+            &format!("{kind}: yardstick, a bare actix-web server, 64 connections"),
+            &mut r,
+            e,
+        );
+        let (mut r, e) = phase(&world, REFERENCE_INSERT, 64, s).await;
+        let bare_insert = rate(&r, e);
+        print(
+            &format!("{kind}: yardstick, a bare actix-web + diesel insert, 64 connections"),
+            &mut r,
+            e,
+        );
+        reference_server.stop(true).await;
+
         const HEALTHZ: &[(Op, u32)] = &[(Op::Healthz, 1)];
         const FILE: &[(Op, u32)] = &[(Op::FileReport, 1)];
         const MINE: &[(Op, u32)] = &[(Op::MyReports, 1)];
@@ -544,11 +592,13 @@ async fn main() -> anyhow::Result<()> {
         );
         for (title, mix) in [("filing reports", FILE), ("my reports", MINE)] {
             let (mut r, e) = phase(&world, mix, 64, s).await;
-            let rps = r.values().map(|t| t.times.len()).sum::<usize>() as f64 / e.as_secs_f64();
+            let rps = rate(&r, e);
             print(&format!("{kind}: {title} only, 64 connections"), &mut r, e);
             println!(
-                "   = {:.1}% of the /healthz ceiling ({ceiling:.0} req/s)",
-                100.0 * rps / ceiling
+                "   = {:.1}% of the /healthz ceiling ({ceiling:.0} req/s), \
+                 {:.0}% of the bare insert ({bare_insert:.0} req/s)",
+                100.0 * rps / ceiling,
+                100.0 * rps / bare_insert
             );
         }
         for connections in [64, 256] {

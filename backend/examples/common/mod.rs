@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod reference;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
