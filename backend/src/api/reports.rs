@@ -13,7 +13,7 @@ use shared::users::{Language, Role};
 use shared::validation::validate_text;
 use shared::{FieldError, Problem};
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Caller};
 use crate::db::models::{now, User};
 use crate::db::reports::{
     self as q, CategoryRow, EventRow, NewEvent, NewNotification, NewReport, ReportRow,
@@ -225,52 +225,55 @@ pub(crate) fn load_detail(
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     body: web::Json<CreateReportRequest>,
 ) -> ApiResult<HttpResponse> {
-    auth.require(&[Role::Participant])?;
     let body = body.into_inner();
     let mut errors = body.validate(chrono::Utc::now(), &state.config.area);
-    // One trip to the blocking pool: the lookups, the write and the answer,
-    // which is made from what was written (no reads after the commit).
-    let dto = db::run_write(&state.pool, move |conn| {
-        let (category, hood_active) =
-            match q::category_and_hood(conn, body.category_id, body.neighbourhood_id)? {
-                Some((category, hood_active)) => (Some(category), hood_active),
-                None => (
-                    None,
-                    users::neighbourhood_exists(conn, body.neighbourhood_id)?,
-                ),
-            };
-        if category.is_none() {
-            errors.push(FieldError::new(
-                "category_id",
-                "unknown_category",
-                "Choose a category from the list.",
-            ));
-        }
-        if !hood_active {
-            errors.push(FieldError::new(
-                "neighbourhood_id",
-                "unknown_neighbourhood",
-                "Choose a neighbourhood from the list.",
-            ));
-        }
-        ApiError::check(errors)?;
-        let category = category.ok_or(ApiError::NotFound)?;
-        let (report, event) = write_tx(conn, |conn| file_report(conn, &auth, &category, &body))?;
-        let lang = Language::parse(&auth.user.language).unwrap_or_default();
-        let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
-        Ok(to_dto(
-            &report,
-            category.code,
-            Viewer::Reporter,
-            lang,
-            report.created_at,
-            Some(details),
-        ))
-    })
-    .await?;
+    // One trip to the blocking pool: the caller's account, the lookups, the
+    // write and the answer, which is made from what was written (no reads
+    // after the commit).
+    let dto = caller
+        .run_write(&state.pool, move |conn, auth| {
+            auth.require(&[Role::Participant])?;
+            let (category, hood_active) =
+                match q::category_and_hood(conn, body.category_id, body.neighbourhood_id)? {
+                    Some((category, hood_active)) => (Some(category), hood_active),
+                    None => (
+                        None,
+                        users::neighbourhood_exists(conn, body.neighbourhood_id)?,
+                    ),
+                };
+            if category.is_none() {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "unknown_category",
+                    "Choose a category from the list.",
+                ));
+            }
+            if !hood_active {
+                errors.push(FieldError::new(
+                    "neighbourhood_id",
+                    "unknown_neighbourhood",
+                    "Choose a neighbourhood from the list.",
+                ));
+            }
+            ApiError::check(errors)?;
+            let category = category.ok_or(ApiError::NotFound)?;
+            let (report, event) =
+                write_tx(conn, |conn| file_report(conn, &auth, &category, &body))?;
+            let lang = Language::parse(&auth.user.language).unwrap_or_default();
+            let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
+            Ok(to_dto(
+                &report,
+                category.code,
+                Viewer::Reporter,
+                lang,
+                report.created_at,
+                Some(details),
+            ))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(dto))
 }
 
@@ -355,7 +358,7 @@ pub struct ListQuery {
     responses((status = 200, body = ReportPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -418,32 +421,37 @@ pub async fn list(
     }
     ApiError::check(errors)?;
 
-    let viewer = match auth.role() {
-        Role::Coordinator | Role::Admin if query.mine != Some(true) => Viewer::Staff,
-        Role::Partner if query.mine != Some(true) => Viewer::Partner,
-        _ => Viewer::Reporter,
-    };
     let at = now();
-    let filter = q::ReportFilter {
-        reporter_id: (viewer == Viewer::Reporter).then(|| auth.id()),
-        forwarded_only: viewer == Viewer::Partner,
-        statuses,
-        kind: query.kind.map(|k| k.as_str().to_owned()),
-        category_id: query.category_id,
-        neighbourhood_id: query.neighbourhood_id,
-        from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
-        to: query
-            .to
-            .and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0)),
-        overdue_at: query.overdue.unwrap_or(false).then_some(at),
-        text,
-        sort,
-        offset: i64::from(page - 1) * i64::from(per_page),
-        limit: i64::from(per_page),
-    };
-    let lang = Language::parse(&auth.user.language).unwrap_or_default();
-    let (rows, total) = db::run(&state.pool, move |conn| Ok(q::list(conn, &filter)?)).await?;
+    let (rows, total, viewer, lang) = caller
+        .run(&state.pool, move |conn, auth| {
+            let viewer = match auth.role() {
+                Role::Coordinator | Role::Admin if query.mine != Some(true) => Viewer::Staff,
+                Role::Partner if query.mine != Some(true) => Viewer::Partner,
+                _ => Viewer::Reporter,
+            };
+            let filter = q::ReportFilter {
+                reporter_id: (viewer == Viewer::Reporter).then(|| auth.id()),
+                forwarded_only: viewer == Viewer::Partner,
+                statuses,
+                kind: query.kind.map(|k| k.as_str().to_owned()),
+                category_id: query.category_id,
+                neighbourhood_id: query.neighbourhood_id,
+                from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+                to: query
+                    .to
+                    .and_then(|d| d.succ_opt())
+                    .and_then(|d| d.and_hms_opt(0, 0, 0)),
+                overdue_at: query.overdue.unwrap_or(false).then_some(at),
+                text,
+                sort,
+                offset: i64::from(page - 1) * i64::from(per_page),
+                limit: i64::from(per_page),
+            };
+            let (rows, total) = q::list(conn, &filter)?;
+            let lang = Language::parse(&auth.user.language).unwrap_or_default();
+            Ok((rows, total, viewer, lang))
+        })
+        .await?;
     let items = rows
         .into_iter()
         .map(|(r, code)| to_dto(&r, code, viewer, lang, at, None))

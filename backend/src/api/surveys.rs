@@ -15,7 +15,7 @@ use shared::surveys::{
 use shared::users::{Group, Role};
 use shared::{FieldError, Problem};
 
-use crate::auth::{respondent_key, AuthUser};
+use crate::auth::{respondent_key, AuthUser, Caller};
 use crate::db::models::now;
 use crate::db::surveys::{
     self as q, AnswerRow, NewQuestion, NewResponse, NewSurvey, QuestionRow, SurveyFields, SurveyRow,
@@ -610,97 +610,106 @@ fn with_suffix(title: &str, suffix: &str) -> String {
         (status = 422, body = Problem, description = "An answer does not fit its question; the field is `answers.{question_id}`")))]
 pub async fn respond(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     path: web::Path<i32>,
     body: web::Json<ResponseInput>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let input = body.into_inner();
-    let key = key_for(&state, id, auth.id());
-    db::run_write(&state.pool, move |conn| {
-        let row = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
-        if row.status == "draft" {
-            return Err(ApiError::NotFound);
-        }
-        let hoods = q::neighbourhood_ids(conn, id)?;
-        if !in_audience(&auth, &row, &hoods) {
-            return Err(ApiError::Forbidden);
-        }
-        let at = now();
-        if !row.is_open(at) {
-            return Err(ApiError::conflict("This survey is not open for answers."));
-        }
-        if !q::answered_among(conn, &[(id, key.clone())])?.is_empty() {
-            return Err(ApiError::conflict("You answered this survey already."));
-        }
-        let questions: Vec<QuestionDto> =
-            q::questions(conn, id)?.iter().map(question_dto).collect();
-        let values = check_response(&questions, &input).map_err(ApiError::Validation)?;
-        let answers = values
-            .into_iter()
-            .map(|(question_id, v)| {
-                let mut a = AnswerRow {
-                    response_id: 0,
-                    question_id,
-                    choices: None,
-                    number: None,
-                    text: None,
-                };
-                match v {
-                    AnswerValue::Choices(c) => {
-                        a.choices = Some(c.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
-                    }
-                    AnswerValue::Number(n) => a.number = Some(n),
-                    AnswerValue::Text(t) => a.text = Some(t),
-                }
-                a
-            })
-            .collect();
-        // Anonymous: no account id, and only the day of answering.
-        let submitted_at = if row.anonymous {
-            at.date().and_hms_opt(0, 0, 0).unwrap_or(at)
-        } else {
-            at
-        };
-        write_tx(conn, |conn| -> ApiResult<()> {
-            let current = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            if !current.is_open(now()) {
+    let keys = state.clone();
+    caller
+        .run_write(&state.pool, move |conn, auth| {
+            let key = key_for(&keys, id, auth.id());
+            let row = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            if row.status == "draft" {
+                return Err(ApiError::NotFound);
+            }
+            let hoods = q::neighbourhood_ids(conn, id)?;
+            if !in_audience(&auth, &row, &hoods) {
+                return Err(ApiError::Forbidden);
+            }
+            let at = now();
+            if !row.is_open(at) {
                 return Err(ApiError::conflict("This survey is not open for answers."));
             }
-            q::insert_response(
-                conn,
-                &NewResponse {
-                    survey_id: id,
-                    respondent_id: (!row.anonymous).then(|| auth.id()),
-                    respondent_key: &key,
-                    user_group: auth.user.user_group.as_deref(),
-                    neighbourhood_id: auth.user.neighbourhood_id,
-                    submitted_at,
-                },
-                answers,
-            )
-            .map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::conflict("You answered this survey already."),
-                other => other.into(),
-            })?;
-            let who = rollup::Actor::of(&auth.user);
-            let mut counts = rollup::Tally::default();
-            rollup::survey_answered(&mut counts, id, &who.group, who.hood, submitted_at.date())?;
-            // An anonymous answer leaves no trace on the person's activity:
-            // its time would tie them to the response.
-            if row.anonymous {
-                rollup::apply(conn, &counts)?;
-            } else {
-                rollup::record_action_with(conn, &who, Action::Survey, at, counts)?;
+            if !q::answered_among(conn, &[(id, key.clone())])?.is_empty() {
+                return Err(ApiError::conflict("You answered this survey already."));
             }
+            let questions: Vec<QuestionDto> =
+                q::questions(conn, id)?.iter().map(question_dto).collect();
+            let values = check_response(&questions, &input).map_err(ApiError::Validation)?;
+            let answers = values
+                .into_iter()
+                .map(|(question_id, v)| {
+                    let mut a = AnswerRow {
+                        response_id: 0,
+                        question_id,
+                        choices: None,
+                        number: None,
+                        text: None,
+                    };
+                    match v {
+                        AnswerValue::Choices(c) => {
+                            a.choices =
+                                Some(c.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
+                        }
+                        AnswerValue::Number(n) => a.number = Some(n),
+                        AnswerValue::Text(t) => a.text = Some(t),
+                    }
+                    a
+                })
+                .collect();
+            // Anonymous: no account id, and only the day of answering.
+            let submitted_at = if row.anonymous {
+                at.date().and_hms_opt(0, 0, 0).unwrap_or(at)
+            } else {
+                at
+            };
+            write_tx(conn, |conn| -> ApiResult<()> {
+                let current = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+                if !current.is_open(now()) {
+                    return Err(ApiError::conflict("This survey is not open for answers."));
+                }
+                q::insert_response(
+                    conn,
+                    &NewResponse {
+                        survey_id: id,
+                        respondent_id: (!row.anonymous).then(|| auth.id()),
+                        respondent_key: &key,
+                        user_group: auth.user.user_group.as_deref(),
+                        neighbourhood_id: auth.user.neighbourhood_id,
+                        submitted_at,
+                    },
+                    answers,
+                )
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::conflict("You answered this survey already."),
+                    other => other.into(),
+                })?;
+                let who = rollup::Actor::of(&auth.user);
+                let mut counts = rollup::Tally::default();
+                rollup::survey_answered(
+                    &mut counts,
+                    id,
+                    &who.group,
+                    who.hood,
+                    submitted_at.date(),
+                )?;
+                // An anonymous answer leaves no trace on the person's activity:
+                // its time would tie them to the response.
+                if row.anonymous {
+                    rollup::apply(conn, &counts)?;
+                } else {
+                    rollup::record_action_with(conn, &who, Action::Survey, at, counts)?;
+                }
+                Ok(())
+            })?;
             Ok(())
-        })?;
-        Ok(())
-    })
-    .await?;
+        })
+        .await?;
     Ok(HttpResponse::Created().finish())
 }
 

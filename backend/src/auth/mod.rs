@@ -5,7 +5,7 @@ pub mod jwt;
 pub mod password;
 pub mod session;
 
-pub use extractor::AuthUser;
+pub use extractor::{AuthUser, Caller};
 
 use base64::Engine;
 use rand::RngCore;

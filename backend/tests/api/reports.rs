@@ -1026,3 +1026,59 @@ fn the_text_search_is_served_by_an_index() {
         "{plan}"
     );
 }
+
+/// Filing, listing and answering read the account in the same trip to the
+/// database as their own work (`auth::Caller`): a deactivated account's
+/// unexpired token is refused there too, before anything is written.
+#[tokio::test]
+async fn a_deactivated_account_files_lists_and_answers_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let p = app.signup("anna@example.nl").await;
+    let noise = category_id(&app, "noise").await;
+    ok_json(
+        app.send_auth(Method::POST, "/api/reports", &p.token, &report_body(noise))
+            .await,
+        201,
+    )
+    .await;
+    ok_json(
+        app.send_auth(
+            Method::PATCH,
+            &format!("/api/admin/users/{}", p.user_id),
+            &admin.token,
+            &json!({"active": false}),
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    assert_problem(
+        app.send_auth(Method::POST, "/api/reports", &p.token, &report_body(noise))
+            .await,
+        401,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/reports?mine=true", &p.token).await,
+        401,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.send_auth(
+            Method::POST,
+            "/api/surveys/1/responses",
+            &p.token,
+            &json!({"answers": []}),
+        )
+        .await,
+        401,
+        None,
+    )
+    .await;
+    let all = ok_json(app.get_auth("/api/reports", &admin.token).await, 200).await;
+    assert_eq!(all["total"], 1, "only the report filed while active");
+}
