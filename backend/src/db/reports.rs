@@ -439,12 +439,6 @@ pub fn list(
         }
         q
     };
-    // Counted up to the cap (one past it tells that there are more).
-    let counted: Vec<i32> = build()
-        .select(reports::id)
-        .limit(shared::reports::REPORT_COUNT_CAP + 1)
-        .load(conn)?;
-    let total = counted.len() as i64;
     let query = build();
     let query = match f.sort {
         ReportSort::Newest => query.order((reports::created_at.desc(), reports::id.desc())),
@@ -460,6 +454,19 @@ pub fn list(
         .limit(f.limit)
         .select((ReportRow::as_select(), code))
         .load(conn)?;
+    // A page that is not full but not empty ends the list, so it tells the
+    // total (most people's own reports fit on one page). Otherwise the
+    // matches are counted up to the cap (one past it tells that there are more).
+    let shown = items.len() as i64;
+    let total = if shown > 0 && shown < f.limit {
+        f.offset + shown
+    } else {
+        build()
+            .select(reports::id)
+            .limit(shared::reports::REPORT_COUNT_CAP + 1)
+            .load::<i32>(conn)?
+            .len() as i64
+    };
     let items = items
         .into_iter()
         .map(|(row, code)| (row, code.unwrap_or_default()))

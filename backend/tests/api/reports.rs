@@ -697,6 +697,18 @@ async fn coordinators_filter_sort_and_page_the_queue() {
     assert_eq!(v["total"], 3);
     assert_eq!(v["total_capped"], false);
 
+    // A last page that is not full tells the total; a full page, or one
+    // past the end, is counted.
+    for q in [
+        "per_page=2&page=2",
+        "per_page=2&page=3",
+        "per_page=3",
+        "per_page=4",
+    ] {
+        let (n, page) = total(q).await;
+        assert_eq!((n, &page["total_capped"]), (3, &json!(false)), "{q}");
+    }
+
     // A long queue is counted up to the cap, and says so.
     use diesel::RunQueryDsl;
     diesel::sql_query(
@@ -713,6 +725,9 @@ async fn coordinators_filter_sort_and_page_the_queue() {
     assert_eq!(n, shared::reports::REPORT_COUNT_CAP);
     assert_eq!(page["total_capped"], true);
     assert_eq!(page["items"].as_array().unwrap().len(), 20);
+    let (n, page) = total("per_page=100&page=3").await;
+    assert_eq!((n, &page["total_capped"]), (200, &json!(true)));
+    assert_eq!(page["items"].as_array().unwrap().len(), 53);
     let (n, page) = total("kind=burglary").await;
     assert_eq!((n, &page["total_capped"]), (1, &json!(false)));
 }
