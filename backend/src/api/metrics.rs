@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Caller};
 use crate::db::models::now;
 use crate::db::schema::metric_targets;
 use crate::db::{self, write_tx, DbConnection};
@@ -46,29 +46,31 @@ fn check_hood(conn: &mut DbConnection, hood: Option<i32>) -> ApiResult<()> {
     Ok(())
 }
 
-/// Runs one area's computation with its targets, for the caller's role.
+/// Runs one area's computation with its targets, for the caller's role, in
+/// the same trip to the database as the caller's account.
 async fn area<T: serde::Serialize + Send + 'static>(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     query: MetricsQuery,
     area: MetricArea,
     compute: fn(&mut DbConnection, &Ctx, &Scope) -> QueryResult<T>,
     indicators: fn(&mut T) -> &mut Vec<Indicator>,
 ) -> ApiResult<HttpResponse> {
-    auth.require(VIEWERS)?;
-    let period =
-        parse_period(query.period.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
-    let suppress = auth.role() == Role::Partner;
-    let out = db::run(&state.pool, move |conn| {
-        check_hood(conn, query.neighbourhood_id)?;
-        let at = now();
-        let ctx = Ctx::load(conn, suppress, at)?;
-        let scope = Scope::new(period, query.group, query.neighbourhood_id, at.date());
-        let mut out = compute(conn, &ctx, &scope)?;
-        attach_targets(conn, &ctx, area, &scope, indicators(&mut out))?;
-        Ok::<_, ApiError>(out)
-    })
-    .await?;
+    let out = caller
+        .run(&state.pool, move |conn, auth| {
+            auth.require(VIEWERS)?;
+            let period =
+                parse_period(query.period.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
+            let suppress = auth.role() == Role::Partner;
+            check_hood(conn, query.neighbourhood_id)?;
+            let at = now();
+            let ctx = Ctx::load(conn, suppress, at)?;
+            let scope = Scope::new(period, query.group, query.neighbourhood_id, at.date());
+            let mut out = compute(conn, &ctx, &scope)?;
+            attach_targets(conn, &ctx, area, &scope, indicators(&mut out))?;
+            Ok::<_, ApiError>(out)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -77,12 +79,12 @@ async fn area<T: serde::Serialize + Send + 'static>(
     responses((status = 200, body = ParticipationMetrics), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn participation(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     query: web::Query<MetricsQuery>,
 ) -> ApiResult<HttpResponse> {
     area(
         state,
-        auth,
+        caller,
         query.into_inner(),
         MetricArea::Participation,
         m::participation,
@@ -96,12 +98,12 @@ pub async fn participation(
     responses((status = 200, body = ReportMetrics), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn reports(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     query: web::Query<MetricsQuery>,
 ) -> ApiResult<HttpResponse> {
     area(
         state,
-        auth,
+        caller,
         query.into_inner(),
         MetricArea::Reports,
         m::reports,
@@ -115,12 +117,12 @@ pub async fn reports(
     responses((status = 200, body = SurveyMetrics), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn surveys(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     query: web::Query<MetricsQuery>,
 ) -> ApiResult<HttpResponse> {
     area(
         state,
-        auth,
+        caller,
         query.into_inner(),
         MetricArea::Surveys,
         m::surveys,
@@ -134,12 +136,12 @@ pub async fn surveys(
     responses((status = 200, body = MeetingMetrics), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn meetings(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     query: web::Query<MetricsQuery>,
 ) -> ApiResult<HttpResponse> {
     area(
         state,
-        auth,
+        caller,
         query.into_inner(),
         MetricArea::Meetings,
         m::meetings,

@@ -1042,11 +1042,12 @@ fn the_text_search_is_served_by_an_index() {
     );
 }
 
-/// Filing, listing and answering read the account in the same trip to the
-/// database as their own work (`auth::Caller`): a deactivated account's
-/// unexpired token is refused there too, before anything is written.
+/// Filing, listing, answering and the dashboards read the account in the
+/// same trip to the database as their own work (`auth::Caller`): a
+/// deactivated account's unexpired token is refused there too, before
+/// anything is written.
 #[tokio::test]
-async fn a_deactivated_account_files_lists_and_answers_nothing() {
+async fn a_deactivated_account_files_lists_answers_and_sees_nothing() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let p = app.signup("anna@example.nl").await;
@@ -1090,6 +1091,12 @@ async fn a_deactivated_account_files_lists_and_answers_nothing() {
             &json!({"answers": []}),
         )
         .await,
+        401,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.get_auth("/api/metrics/participation", &p.token).await,
         401,
         None,
     )
