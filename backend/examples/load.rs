@@ -583,8 +583,7 @@ async fn main() -> anyhow::Result<()> {
         const FILE: &[(Op, u32)] = &[(Op::FileReport, 1)];
         const MINE: &[(Op, u32)] = &[(Op::MyReports, 1)];
         let (mut r, e) = phase(&world, HEALTHZ, 64, s).await;
-        let ceiling =
-            r.get(&Op::Healthz).map(|t| t.times.len()).unwrap_or(0) as f64 / e.as_secs_f64();
+        let ceiling = rate(&r, e);
         print(
             &format!("{kind}: /healthz ceiling, 64 connections"),
             &mut r,

@@ -106,6 +106,14 @@ async fn insert(
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
 }
 
+/// The reference table, with the id column's type of the database.
+fn create_table(id: &str) -> String {
+    format!(
+        "CREATE TABLE bench_reference \
+         (id {id} PRIMARY KEY, author INTEGER NOT NULL, body TEXT NOT NULL)"
+    )
+}
+
 /// Starts the reference server on the database at `url` (a table of its
 /// own); returns its address and a handle to stop it.
 pub async fn start(
@@ -116,10 +124,7 @@ pub async fn start(
     let db = match kind {
         DatabaseKind::Postgres => {
             let mut c = PgConnection::establish(url)?;
-            c.batch_execute(
-                "CREATE TABLE bench_reference \
-                 (id SERIAL PRIMARY KEY, author INTEGER NOT NULL, body TEXT NOT NULL)",
-            )?;
+            c.batch_execute(&create_table("SERIAL"))?;
             Db::Pg(
                 Pool::builder()
                     .max_size(pool_size)
@@ -129,10 +134,7 @@ pub async fn start(
         DatabaseKind::Sqlite => {
             let path = backend::db::sqlite_path(url);
             let mut c = SqliteConnection::establish(path)?;
-            c.batch_execute(
-                "CREATE TABLE bench_reference \
-                 (id INTEGER PRIMARY KEY, author INTEGER NOT NULL, body TEXT NOT NULL)",
-            )?;
+            c.batch_execute(&create_table("INTEGER"))?;
             // One connection: SQLite takes one writer at a time, and a pool of
             // writers would only sleep in busy_timeout.
             Db::Sqlite(

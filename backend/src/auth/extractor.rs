@@ -64,17 +64,24 @@ impl Caller {
         }
     }
 
+    /// `f` with the caller's account read first, on the same connection.
+    fn with_account<T, F>(self, f: F) -> impl FnOnce(&mut db::DbConnection) -> ApiResult<T>
+    where
+        F: FnOnce(&mut db::DbConnection, AuthUser) -> ApiResult<T>,
+    {
+        move |conn| {
+            let auth = self.load(conn)?;
+            f(conn, auth)
+        }
+    }
+
     /// [`db::run`] with the caller's account read first, on the same connection.
     pub async fn run<T, F>(self, pool: &db::Pool, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut db::DbConnection, AuthUser) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        db::run(pool, move |conn| {
-            let auth = self.load(conn)?;
-            f(conn, auth)
-        })
-        .await
+        db::run(pool, self.with_account(f)).await
     }
 
     /// [`db::run_write`] with the caller's account read first, on the same
@@ -84,11 +91,7 @@ impl Caller {
         F: FnOnce(&mut db::DbConnection, AuthUser) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        db::run_write(pool, move |conn| {
-            let auth = self.load(conn)?;
-            f(conn, auth)
-        })
-        .await
+        db::run_write(pool, self.with_account(f)).await
     }
 }
 
