@@ -6,18 +6,22 @@
 # on a scratch database made from migrations/postgres. Prints transactions per
 # second and mean latency of each, twice, interleaved.
 #   scripts/pg-filing-trips.sh [seconds per run, default 15]
-# Needs pgbench (Debian's postgresql package) and PostgreSQL on 127.0.0.1:5432.
+# Needs pgbench (Debian's postgresql package). PostgreSQL is reached through
+# TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
-DB=wijkveilig_trips_$$
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q)
+admin_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+# The scratch database sits beside the given one, with its options.
+. scripts/pg-url.sh
+DB=wv_trips_$$
+url=$(pg_url "$admin_url" "$DB")
 WORK=$(mktemp -d)
-trap '"${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB" >/dev/null; rm -rf "$WORK"' EXIT
+trap 'psql "$admin_url" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
-"${PSQL[@]}" -c "CREATE DATABASE $DB"
-for m in migrations/postgres/*/up.sql; do "${PSQL[@]}" -d "$DB" -f "$m"; done
-"${PSQL[@]}" -d "$DB" -c "
+psql "$admin_url" -qc "CREATE DATABASE $DB" >/dev/null
+for m in migrations/postgres/*/up.sql; do psql "$url" -q -v ON_ERROR_STOP=1 -f "$m"; done
+psql "$url" -q -v ON_ERROR_STOP=1 -c "
   INSERT INTO users (email, password_hash, display_name, role, user_group, neighbourhood_id, created_at, updated_at)
   SELECT 'u' || g || '@example.nl', 'x', 'U', 'participant', 'student', 1 + g % 12, now(), now()
   FROM generate_series(1, 500) g;
@@ -49,7 +53,7 @@ EOF
 printf '%-44s %10s %12s\n' "filing, 10 connections" "tps" "mean ms"
 for run in 1 2; do
     for script in eight one; do
-        out=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c 10 -j 2 -T "$SECONDS_PER_RUN" -f "$WORK/$script.sql" "$DB" 2>&1)
+        out=$(pgbench -n -M prepared -c 10 -j 2 -T "$SECONDS_PER_RUN" -f "$WORK/$script.sql" "$url" 2>&1)
         tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
         lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")
         case $script in
