@@ -236,14 +236,16 @@ pub async fn create(
     let dto = caller
         .run_write(&state.pool, move |conn, auth| {
             auth.require(&[Role::Participant])?;
-            let (category, hood_active) =
-                match q::category_and_hood(conn, body.category_id, body.neighbourhood_id)? {
-                    Some((category, hood_active)) => (Some(category), hood_active),
-                    None => (
-                        None,
-                        users::neighbourhood_exists(conn, body.neighbourhood_id)?,
-                    ),
-                };
+            let lookup =
+                q::category_and_hood(conn, body.category_id, body.neighbourhood_id, auth.id())?;
+            let (category, hood_active, seen) = match lookup {
+                Some((category, hood_active, seen)) => (Some(category), hood_active, seen),
+                None => (
+                    None,
+                    users::neighbourhood_exists(conn, body.neighbourhood_id)?,
+                    None,
+                ),
+            };
             if category.is_none() {
                 errors.push(FieldError::new(
                     "category_id",
@@ -260,8 +262,7 @@ pub async fn create(
             }
             ApiError::check(errors)?;
             let category = category.ok_or(ApiError::NotFound)?;
-            let (report, event) =
-                write_tx(conn, |conn| file_report(conn, &auth, &category, &body))?;
+            let (report, event) = file_new_report(conn, &auth, &category, &body, seen)?;
             let lang = Language::parse(&auth.user.language).unwrap_or_default();
             let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
             Ok(to_dto(
@@ -285,40 +286,11 @@ pub fn file_report(
     category: &CategoryRow,
     body: &CreateReportRequest,
 ) -> ApiResult<(ReportRow, EventRow)> {
-    let reporter_id = auth.id();
     let at = now();
-    let report = q::insert(
-        conn,
-        &NewReport {
-            reporter_id: Some(reporter_id),
-            category_id: category.id,
-            kind: &category.kind,
-            neighbourhood_id: body.neighbourhood_id,
-            description: body.description.trim(),
-            occurred_at: body.occurred_at.naive_utc(),
-            lat: body.location.map(|l| l.lat),
-            lon: body.location.map(|l| l.lon),
-            address: body.address.as_deref().map(str::trim),
-            anonymous_to_partners: body.anonymous_to_partners,
-            contact_ok: body.contact_ok,
-            status: ReportStatus::Submitted.as_str(),
-            due_at: add_working_days(at, category.triage_days as u32),
-            created_at: at,
-            updated_at: at,
-            reporter_group: auth.user.user_group.as_deref(),
-        },
-    )?;
-    let event = q::insert_event(
-        conn,
-        &NewEvent::new(report.id, Some(reporter_id), "reporter", "created", at)
-            .status(None, ReportStatus::Submitted.as_str()),
-    )?;
-    let mut counts = rollup::Tally::default();
-    rollup::report_filed(
-        &mut counts,
-        &rollup::report_facts(&report),
-        ReportStatus::Submitted.as_str(),
-    )?;
+    let new = new_report(auth, category, body, at);
+    let report = q::insert(conn, &new)?;
+    let event = q::insert_event(conn, &first_event(report.id, auth, at))?;
+    let counts = filed_counts(&new)?;
     rollup::record_action_with(
         conn,
         &rollup::Actor::of(&auth.user),
@@ -327,6 +299,87 @@ pub fn file_report(
         counts,
     )?;
     Ok((report, event))
+}
+
+/// [`file_report`] in a transaction of its own; on PostgreSQL as one
+/// statement (see [`db::filing`]). `seen` is the reporter's activity state,
+/// read without a lock with the lookups (`None`: no row yet). When this
+/// report changes nothing in it (not their first of the day or of its kind),
+/// the statement needs no transaction around it; otherwise the state is
+/// locked and read again first, as [`rollup::record_action_with`] does.
+fn file_new_report(
+    conn: &mut DbConnection,
+    auth: &AuthUser,
+    category: &CategoryRow,
+    body: &CreateReportRequest,
+    seen: Option<rollup::ActivityState>,
+) -> ApiResult<(ReportRow, EventRow)> {
+    if !matches!(conn, DbConnection::Pg(_)) {
+        return write_tx(conn, |conn| file_report(conn, auth, category, body));
+    }
+    let at = now();
+    let new = new_report(auth, category, body, at);
+    // Its report id is the new report's, filled in by the statement.
+    let event = first_event(0, auth, at);
+    let who = rollup::Actor::of(&auth.user);
+    let counts = filed_counts(&new)?;
+    if let Some(state) = seen {
+        let mut unchanged = counts.clone();
+        if rollup::plan_action(&mut unchanged, &who, state, Action::Report, at)?.is_none() {
+            return Ok(db::filing::file(conn, &new, &event, None, &unchanged)?);
+        }
+    }
+    write_tx(conn, |conn| {
+        let state = rollup::locked_activity(conn, who.user_id, at)?;
+        let mut counts = counts;
+        let next = rollup::plan_action(&mut counts, &who, state, Action::Report, at)?;
+        let activity = next.map(|next| (who.user_id, next));
+        Ok(db::filing::file(conn, &new, &event, activity, &counts)?)
+    })
+}
+
+fn new_report<'a>(
+    auth: &'a AuthUser,
+    category: &'a CategoryRow,
+    body: &'a CreateReportRequest,
+    at: NaiveDateTime,
+) -> NewReport<'a> {
+    NewReport {
+        reporter_id: Some(auth.id()),
+        category_id: category.id,
+        kind: &category.kind,
+        neighbourhood_id: body.neighbourhood_id,
+        description: body.description.trim(),
+        occurred_at: body.occurred_at.naive_utc(),
+        lat: body.location.map(|l| l.lat),
+        lon: body.location.map(|l| l.lon),
+        address: body.address.as_deref().map(str::trim),
+        anonymous_to_partners: body.anonymous_to_partners,
+        contact_ok: body.contact_ok,
+        status: ReportStatus::Submitted.as_str(),
+        due_at: add_working_days(at, category.triage_days as u32),
+        created_at: at,
+        updated_at: at,
+        reporter_group: auth.user.user_group.as_deref(),
+    }
+}
+
+fn first_event(report_id: i32, auth: &AuthUser, at: NaiveDateTime) -> NewEvent<'static> {
+    NewEvent::new(report_id, Some(auth.id()), "reporter", "created", at)
+        .status(None, ReportStatus::Submitted.as_str())
+}
+
+/// The counts a new report adds, apart from its reporter's activity.
+fn filed_counts(new: &NewReport) -> ApiResult<rollup::Tally> {
+    let facts = rollup::ReportFacts {
+        created_at: new.created_at,
+        group: new.reporter_group.unwrap_or_default().to_owned(),
+        hood: new.neighbourhood_id,
+        category_id: new.category_id,
+    };
+    let mut counts = rollup::Tally::default();
+    rollup::report_filed(&mut counts, &facts, ReportStatus::Submitted.as_str())?;
+    Ok(counts)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -8,6 +8,7 @@
 //! statements instead of having PostgreSQL parse and plan each insert.
 
 pub mod campaigns;
+pub mod filing;
 pub mod meetings;
 pub mod models;
 pub mod reports;

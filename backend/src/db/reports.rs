@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{notifications, report_categories, report_events, report_photos, reports};
 use super::DbConnection;
+use crate::metrics::rollup::ActivityState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = report_categories)]
@@ -198,25 +199,42 @@ pub fn category(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Category
 /// [`category`] together with whether neighbourhood `hood` is active, in
 /// one query: filing a report needs both. `None` when the category is not
 /// active (the neighbourhood then needs its own look).
+/// An active category, whether neighbourhood `hood` is active, and what the
+/// platform remembers of `user_id`'s actions (`None`: no row yet, read
+/// without a lock), in one trip: what filing a report needs to know first.
 pub fn category_and_hood(
     conn: &mut DbConnection,
     id: i32,
     hood: i32,
-) -> QueryResult<Option<(CategoryRow, bool)>> {
-    use super::schema::neighbourhoods;
-    report_categories::table
-        .find(id)
-        .filter(report_categories::active.eq(true))
-        .select((
-            CategoryRow::as_select(),
-            diesel::dsl::exists(
-                neighbourhoods::table
-                    .find(hood)
-                    .filter(neighbourhoods::active.eq(true)),
-            ),
-        ))
-        .first(conn)
-        .optional()
+    user_id: i32,
+) -> QueryResult<Option<(CategoryRow, bool, Option<ActivityState>)>> {
+    use super::schema::{neighbourhoods, user_activity};
+    let activity = user_activity::table.find(user_id);
+    let row: Option<(CategoryRow, bool, Option<NaiveDateTime>, Option<i32>)> =
+        report_categories::table
+            .find(id)
+            .filter(report_categories::active.eq(true))
+            .select((
+                CategoryRow::as_select(),
+                diesel::dsl::exists(
+                    neighbourhoods::table
+                        .find(hood)
+                        .filter(neighbourhoods::active.eq(true)),
+                ),
+                activity
+                    .select(user_activity::last_action_at)
+                    .single_value(),
+                activity.select(user_activity::firsts).single_value(),
+            ))
+            .first(conn)
+            .optional()?;
+    Ok(row.map(|(category, hood_active, last_action_at, firsts)| {
+        let state = firsts.map(|firsts| ActivityState {
+            last_action_at,
+            firsts,
+        });
+        (category, hood_active, state)
+    }))
 }
 
 pub fn category_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {

@@ -297,33 +297,8 @@ pub fn record_action_with(
     at: NaiveDateTime,
     mut counts: Tally,
 ) -> QueryResult<()> {
-    let state = match activity_for_update(conn, who.user_id)? {
-        Some(state) => state,
-        None => {
-            // First action without a login record (e.g. made by a script):
-            // make the row, then lock it like any other.
-            let row = (
-                user_activity::user_id.eq(who.user_id),
-                user_activity::last_seen_at.eq(at),
-            );
-            match conn {
-                DbConnection::Pg(c) => diesel::insert_into(user_activity::table)
-                    .values(row)
-                    .on_conflict_do_nothing()
-                    .execute(c)?,
-                DbConnection::Sqlite(c) => diesel::insert_into(user_activity::table)
-                    .values(row)
-                    .on_conflict_do_nothing()
-                    .execute(c)?,
-            };
-            activity_for_update(conn, who.user_id)?.unwrap_or_default()
-        }
-    };
-    let next = acted(&mut counts, who, state, action, at)?;
-    // Only the day of the last action is ever read: a person's second
-    // action of a day changes nothing and writes nothing here.
-    let day = |s: &ActivityState| s.last_action_at.map(|t| t.date());
-    if next.firsts != state.firsts || day(&next) != day(&state) {
+    let state = locked_activity(conn, who.user_id, at)?;
+    if let Some(next) = plan_action(&mut counts, who, state, action, at)? {
         diesel::update(user_activity::table.find(who.user_id))
             .set((
                 user_activity::last_action_at.eq(next.last_action_at),
@@ -332,6 +307,51 @@ pub fn record_action_with(
             .execute(conn)?;
     }
     apply(conn, &counts)
+}
+
+/// [`acted`], saying whether the person's stored state must change: `None`
+/// when it stays as it is. Only the day of the last action is ever read, so
+/// a person's second action of a day changes nothing, and then it adds no
+/// counts either (every count [`acted`] adds goes with a new bit or a new
+/// day). Both only move forward, so a `None` seen without a lock stays true.
+pub fn plan_action(
+    counts: &mut Tally,
+    who: &Actor,
+    state: ActivityState,
+    action: Action,
+    at: NaiveDateTime,
+) -> QueryResult<Option<ActivityState>> {
+    let next = acted(counts, who, state, action, at)?;
+    let day = |s: &ActivityState| s.last_action_at.map(|t| t.date());
+    Ok((next.firsts != state.firsts || day(&next) != day(&state)).then_some(next))
+}
+
+/// A person's activity state, locked until the end of the transaction; the
+/// row is made first when they have none yet (a first action without a
+/// login record, e.g. made by a script).
+pub fn locked_activity(
+    conn: &mut DbConnection,
+    user_id: i32,
+    at: NaiveDateTime,
+) -> QueryResult<ActivityState> {
+    if let Some(state) = activity_for_update(conn, user_id)? {
+        return Ok(state);
+    }
+    let row = (
+        user_activity::user_id.eq(user_id),
+        user_activity::last_seen_at.eq(at),
+    );
+    match conn {
+        DbConnection::Pg(c) => diesel::insert_into(user_activity::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        DbConnection::Sqlite(c) => diesel::insert_into(user_activity::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(activity_for_update(conn, user_id)?.unwrap_or_default())
 }
 
 /// A person's activity state, row-locked on PostgreSQL until the end of the

@@ -819,3 +819,63 @@ async fn rollups_equal_a_full_recount_after_a_random_mix_of_writes() {
         compare(&app, phase);
     }
 }
+
+/// Filing takes one of three paths on PostgreSQL (one statement when the
+/// reporter's activity stays as it is; otherwise locked, with the activity
+/// update in the statement; the row made first when there is none) and the
+/// general one on SQLite: each answers with what it stored and counts what a
+/// full recount counts, also when one person files many at once.
+#[tokio::test]
+async fn every_filing_path_stores_what_it_answers_and_counts_like_a_recount() {
+    let app = spawn_app().await;
+    let noise = category_id(&app, "noise").await;
+    let body = |hood: i32| {
+        json!({
+            "category_id": noise, "description": "Harde muziek tot diep in de nacht",
+            "occurred_at": (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339(),
+            "neighbourhood_id": hood, "location": {"lat": 53.2345, "lon": 6.5432},
+            "address": "Paddepoelsterweg 12", "anonymous_to_partners": true, "contact_ok": false,
+        })
+    };
+    let mut signup = signup_body("anna@example.nl");
+    signup["group"] = json!("student");
+    let anna = app.signup_with(signup).await;
+    for hood in [1, 2, 2] {
+        let filed = ok(
+            app.send_auth(Method::POST, "/api/reports", &anna.token, &body(hood))
+                .await,
+            201,
+        )
+        .await;
+        let id = filed["id"].as_i64().unwrap();
+        let read = get_json(&app, &anna, &format!("/api/reports/{id}")).await;
+        assert_eq!(filed, read, "the answer to filing is what was stored");
+        assert_eq!(filed["timeline"][0]["event"], "created");
+    }
+    // No activity row yet, and eight reports at once.
+    let bert = app.signup("bert@example.nl").await;
+    {
+        use backend::db::schema::user_activity;
+        diesel::delete(user_activity::table.find(bert.user_id))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let bodies: Vec<Value> = (0..8).map(|i| body(1 + i % 3)).collect();
+    let filings = bodies
+        .iter()
+        .map(|b| app.send_auth(Method::POST, "/api/reports", &bert.token, b));
+    for res in futures_util::future::join_all(filings).await {
+        ok(res, 201).await;
+    }
+    let events: i64 = {
+        use backend::db::schema::{report_events, reports};
+        report_events::table
+            .inner_join(reports::table)
+            .filter(reports::reporter_id.eq(bert.user_id))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(events, 8, "one event per report");
+    compare(&app, false);
+}
