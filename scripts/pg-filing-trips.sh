@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What filing a report costs PostgreSQL itself, without our server: pgbench runs
-# the statements one filing sends (8 round trips, as the server does today) and
-# the same writes folded into one statement (WITH ... INSERT ... RETURNING, the
-# design change the load benchmark points to), with the pool's 10 connections,
+# the statements of a filing on the general path (8 round trips, as the server
+# filed on PostgreSQL before backend/src/db/filing.rs) and the same writes as
+# one statement (WITH ... INSERT ... RETURNING, as it files now when the
+# reporter's activity stays as it is), with the pool's 10 connections,
 # on a scratch database made from migrations/postgres. Prints transactions per
 # second and mean latency of each, twice, interleaved.
 #   scripts/pg-filing-trips.sh [seconds per run, default 15]
@@ -57,8 +58,8 @@ for run in 1 2; do
         tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
         lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")
         case $script in
-            eight) label="8 round trips (today), run $run" ;;
-            one) label="lookups + 1 statement, run $run" ;;
+            eight) label="8 round trips (general path), run $run" ;;
+            one) label="lookups + 1 statement (now), run $run" ;;
         esac
         printf '%-44s %10.0f %12.1f\n' "$label" "$tps" "$lat"
     done
