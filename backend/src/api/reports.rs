@@ -324,9 +324,10 @@ fn file_new_report(
     let who = rollup::Actor::of(&auth.user);
     let counts = filed_counts(&new)?;
     if let Some(state) = seen {
-        let mut unchanged = counts.clone();
-        if rollup::plan_action(&mut unchanged, &who, state, Action::Report, at)?.is_none() {
-            return Ok(db::filing::file(conn, &new, &event, None, &unchanged)?);
+        // No change to the state means no counts from it either.
+        let mut none = rollup::Tally::default();
+        if rollup::plan_action(&mut none, &who, state, Action::Report, at)?.is_none() {
+            return Ok(db::filing::file(conn, &new, &event, None, &counts)?);
         }
     }
     write_tx(conn, |conn| {

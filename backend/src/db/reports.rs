@@ -196,12 +196,11 @@ pub fn category(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Category
         .optional()
 }
 
-/// [`category`] together with whether neighbourhood `hood` is active, in
-/// one query: filing a report needs both. `None` when the category is not
-/// active (the neighbourhood then needs its own look).
-/// An active category, whether neighbourhood `hood` is active, and what the
-/// platform remembers of `user_id`'s actions (`None`: no row yet, read
-/// without a lock), in one trip: what filing a report needs to know first.
+/// [`category`] together with whether neighbourhood `hood` is active and
+/// what the platform remembers of `user_id`'s actions (`None`: no row yet;
+/// read without a lock), in one query: what filing a report needs first.
+/// `None` when the category is not active (the neighbourhood then needs its
+/// own look).
 pub fn category_and_hood(
     conn: &mut DbConnection,
     id: i32,
