@@ -230,51 +230,51 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = body.validate(chrono::Utc::now(), &state.config.area);
-    // One trip to the blocking pool: the caller's account, the lookups, the
-    // write and the answer, which is made from what was written (no reads
-    // after the commit).
-    let dto = caller
-        .run_write(&state.pool, move |conn, auth| {
-            auth.require(&[Role::Participant])?;
-            let lookup =
-                q::category_and_hood(conn, body.category_id, body.neighbourhood_id, auth.id())?;
-            let (category, hood_active, seen) = match lookup {
-                Some((category, hood_active, seen)) => (Some(category), hood_active, seen),
-                None => (
-                    None,
-                    users::neighbourhood_exists(conn, body.neighbourhood_id)?,
-                    None,
-                ),
-            };
-            if category.is_none() {
-                errors.push(FieldError::new(
-                    "category_id",
-                    "unknown_category",
-                    "Choose a category from the list.",
-                ));
-            }
-            if !hood_active {
-                errors.push(FieldError::new(
-                    "neighbourhood_id",
-                    "unknown_neighbourhood",
-                    "Choose a neighbourhood from the list.",
-                ));
-            }
-            ApiError::check(errors)?;
-            let category = category.ok_or(ApiError::NotFound)?;
-            let (report, event) = file_new_report(conn, &auth, &category, &body, seen)?;
-            let lang = Language::parse(&auth.user.language).unwrap_or_default();
-            let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
-            Ok(to_dto(
-                &report,
-                category.code,
-                Viewer::Reporter,
-                lang,
-                report.created_at,
-                Some(details),
-            ))
-        })
-        .await?;
+    // One trip to the blocking pool, and on PostgreSQL two to the database:
+    // the caller's account with the lookups, then the write. The answer is
+    // made from what was written (no reads after the commit).
+    let dto = db::run_write(&state.pool, move |conn| {
+        let lookup = q::filing_lookup(
+            conn,
+            caller.user_id(),
+            body.category_id,
+            body.neighbourhood_id,
+        )?;
+        let (user, category, hood_active, seen) = match lookup {
+            Some(l) => (Some(l.user), l.category, l.hood_active, l.seen),
+            None => (None, None, false, None),
+        };
+        let auth = caller.accept(user)?;
+        auth.require(&[Role::Participant])?;
+        if category.is_none() {
+            errors.push(FieldError::new(
+                "category_id",
+                "unknown_category",
+                "Choose a category from the list.",
+            ));
+        }
+        if !hood_active {
+            errors.push(FieldError::new(
+                "neighbourhood_id",
+                "unknown_neighbourhood",
+                "Choose a neighbourhood from the list.",
+            ));
+        }
+        ApiError::check(errors)?;
+        let category = category.ok_or(ApiError::NotFound)?;
+        let (report, event) = file_new_report(conn, &auth, &category, &body, seen)?;
+        let lang = Language::parse(&auth.user.language).unwrap_or_default();
+        let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
+        Ok(to_dto(
+            &report,
+            category.code,
+            Viewer::Reporter,
+            lang,
+            report.created_at,
+            Some(details),
+        ))
+    })
+    .await?;
     Ok(HttpResponse::Created().json(dto))
 }
 

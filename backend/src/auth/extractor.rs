@@ -44,8 +44,9 @@ const EXPIRED: &str = "Your session has expired. Log in again.";
 /// handlers take this instead of [`AuthUser`] and read the account in the
 /// same trip to the database as their own work ([`Caller::run`],
 /// [`Caller::run_write`]): one hand-off to a blocking thread and one pooled
-/// connection per request instead of two. The only way to an [`AuthUser`]
-/// from here is that read, so the account checks cannot be skipped.
+/// connection per request instead of two. The only ways to an [`AuthUser`]
+/// from here are that read and [`Caller::accept`] of the row a handler read
+/// itself, so the account checks cannot be skipped.
 #[derive(Debug)]
 pub struct Caller {
     user_id: i32,
@@ -55,8 +56,22 @@ pub struct Caller {
 impl Caller {
     /// The account behind the token, if it still exists and is active.
     fn load(self, conn: &mut db::DbConnection) -> ApiResult<AuthUser> {
-        match db::users::find(conn, self.user_id)? {
-            Some(user) if user.active => Ok(AuthUser {
+        let user = db::users::find(conn, self.user_id)?;
+        self.accept(user)
+    }
+
+    /// The id of the account the token names, for a handler whose first
+    /// query reads that account together with its own lookups (filing).
+    /// Nothing may be done for the caller before [`Caller::accept`].
+    pub fn user_id(&self) -> i32 {
+        self.user_id
+    }
+
+    /// The caller, given the row of [`Caller::user_id`] as
+    /// [`db::users::find`] reads it: refused unless it exists and is active.
+    pub fn accept(self, user: Option<User>) -> ApiResult<AuthUser> {
+        match user {
+            Some(user) if user.active && user.id == self.user_id => Ok(AuthUser {
                 user,
                 session_id: self.session_id,
             }),

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::models::User;
 use super::schema::{notifications, report_categories, report_events, report_photos, reports};
 use super::DbConnection;
 use crate::metrics::rollup::ActivityState;
@@ -196,44 +197,69 @@ pub fn category(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Category
         .optional()
 }
 
-/// [`category`] together with whether neighbourhood `hood` is active and
-/// what the platform remembers of `user_id`'s actions (`None`: no row yet;
-/// read without a lock), in one query: what filing a report needs first.
-/// `None` when the category is not active (the neighbourhood then needs its
-/// own look).
-pub fn category_and_hood(
+/// What filing a report needs to read first, in one query: the account of
+/// the caller `user_id` (as [`super::users::find`] reads it), the active
+/// category `id` (as [`category`]), whether neighbourhood `hood` is active,
+/// and what the platform remembers of the caller's actions (`None`: no row
+/// yet; read without a lock). `None` when there is no such account.
+pub struct FilingLookup {
+    pub user: User,
+    pub category: Option<CategoryRow>,
+    pub hood_active: bool,
+    pub seen: Option<ActivityState>,
+}
+
+/// The account, the category, the neighbourhood's flag and the activity
+/// state's two columns, as [`filing_lookup`] reads them.
+type LookupRow = (
+    User,
+    Option<CategoryRow>,
+    bool,
+    Option<NaiveDateTime>,
+    Option<i32>,
+);
+
+pub fn filing_lookup(
     conn: &mut DbConnection,
+    user_id: i32,
     id: i32,
     hood: i32,
-    user_id: i32,
-) -> QueryResult<Option<(CategoryRow, bool, Option<ActivityState>)>> {
-    use super::schema::{neighbourhoods, user_activity};
+) -> QueryResult<Option<FilingLookup>> {
+    use super::schema::{neighbourhoods, user_activity, users};
     let activity = user_activity::table.find(user_id);
-    let row: Option<(CategoryRow, bool, Option<NaiveDateTime>, Option<i32>)> =
-        report_categories::table
-            .find(id)
-            .filter(report_categories::active.eq(true))
-            .select((
-                CategoryRow::as_select(),
-                diesel::dsl::exists(
-                    neighbourhoods::table
-                        .find(hood)
-                        .filter(neighbourhoods::active.eq(true)),
-                ),
-                activity
-                    .select(user_activity::last_action_at)
-                    .single_value(),
-                activity.select(user_activity::firsts).single_value(),
-            ))
-            .first(conn)
-            .optional()?;
-    Ok(row.map(|(category, hood_active, last_action_at, firsts)| {
-        let state = firsts.map(|firsts| ActivityState {
-            last_action_at,
-            firsts,
-        });
-        (category, hood_active, state)
-    }))
+    let row: Option<LookupRow> = users::table
+        .left_join(
+            report_categories::table.on(report_categories::id
+                .eq(id)
+                .and(report_categories::active.eq(true))),
+        )
+        .filter(users::id.eq(user_id))
+        .select((
+            User::as_select(),
+            <Option<CategoryRow>>::as_select(),
+            diesel::dsl::exists(
+                neighbourhoods::table
+                    .find(hood)
+                    .filter(neighbourhoods::active.eq(true)),
+            ),
+            activity
+                .select(user_activity::last_action_at)
+                .single_value(),
+            activity.select(user_activity::firsts).single_value(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(
+        |(user, category, hood_active, last_action_at, firsts)| FilingLookup {
+            user,
+            category,
+            hood_active,
+            seen: firsts.map(|firsts| ActivityState {
+                last_action_at,
+                firsts,
+            }),
+        },
+    ))
 }
 
 pub fn category_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
