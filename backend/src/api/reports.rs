@@ -14,6 +14,7 @@ use shared::validation::validate_text;
 use shared::{FieldError, Problem};
 
 use crate::auth::{AuthUser, Caller};
+use crate::db::filing::Request as _;
 use crate::db::models::{now, User};
 use crate::db::reports::{
     self as q, CategoryRow, EventRow, NewEvent, NewNotification, NewReport, ReportRow,
@@ -229,52 +230,45 @@ pub async fn create(
     body: web::Json<CreateReportRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let mut errors = body.validate(chrono::Utc::now(), &state.config.area);
-    // One trip to the blocking pool, and on PostgreSQL two to the database:
-    // the caller's account with the lookups, then the write. The answer is
-    // made from what was written (no reads after the commit).
-    let dto = db::run_write(&state.pool, move |conn| {
-        let lookup = q::filing_lookup(
-            conn,
-            caller.user_id(),
-            body.category_id,
-            body.neighbourhood_id,
-        )?;
-        let (user, category, hood_active, seen) = match lookup {
-            Some(l) => (Some(l.user), l.category, l.hood_active, l.seen),
-            None => (None, None, false, None),
-        };
-        let auth = caller.accept(user)?;
-        auth.require(&[Role::Participant])?;
-        if category.is_none() {
-            errors.push(FieldError::new(
-                "category_id",
-                "unknown_category",
-                "Choose a category from the list.",
-            ));
+    let errors = body.validate(chrono::Utc::now(), &state.config.area);
+    let request = ReportRequest {
+        caller,
+        body,
+        errors,
+    };
+    // On PostgreSQL the filing lane reads, checks and stores it (with those of
+    // concurrent requests, see `db::filing`); on SQLite one trip to the writer
+    // thread does. The answer is made from what was written (no reads after
+    // the commit).
+    let (draft, report, event) = match state.pool.filing_lane() {
+        Some(lane) => lane.file(request).await?,
+        None => {
+            db::run_write(&state.pool, move |conn| {
+                let (user, category, hood) = request.keys();
+                let lookup = q::filing_lookup(conn, user, category, hood)?;
+                let (draft, _) = request.prepare(lookup)?;
+                let (report, event) = write_tx(conn, |conn| {
+                    file_report(conn, &draft.auth, &draft.category, &draft.body)
+                })?;
+                Ok((draft, report, event))
+            })
+            .await?
         }
-        if !hood_active {
-            errors.push(FieldError::new(
-                "neighbourhood_id",
-                "unknown_neighbourhood",
-                "Choose a neighbourhood from the list.",
-            ));
-        }
-        ApiError::check(errors)?;
-        let category = category.ok_or(ApiError::NotFound)?;
-        let (report, event) = file_new_report(conn, &auth, &category, &body, seen)?;
-        let lang = Language::parse(&auth.user.language).unwrap_or_default();
-        let details = (std::slice::from_ref(&event), Some(&auth.user), Vec::new());
-        Ok(to_dto(
-            &report,
-            category.code,
-            Viewer::Reporter,
-            lang,
-            report.created_at,
-            Some(details),
-        ))
-    })
-    .await?;
+    };
+    let lang = Language::parse(&draft.auth.user.language).unwrap_or_default();
+    let details = (
+        std::slice::from_ref(&event),
+        Some(&draft.auth.user),
+        Vec::new(),
+    );
+    let dto = to_dto(
+        &report,
+        draft.category.code.clone(),
+        Viewer::Reporter,
+        lang,
+        report.created_at,
+        Some(details),
+    );
     Ok(HttpResponse::Created().json(dto))
 }
 
@@ -301,42 +295,124 @@ pub fn file_report(
     Ok((report, event))
 }
 
-/// [`file_report`] in a transaction of its own; on PostgreSQL as one
-/// statement (see [`db::filing`]). `seen` is the reporter's activity state,
-/// read without a lock with the lookups (`None`: no row yet). When this
-/// report changes nothing in it (not their first of the day or of its kind),
-/// the statement needs no transaction around it; otherwise the state is
-/// locked and read again first, as [`rollup::record_action_with`] does.
-fn file_new_report(
-    conn: &mut DbConnection,
-    auth: &AuthUser,
-    category: &CategoryRow,
-    body: &CreateReportRequest,
-    seen: Option<rollup::ActivityState>,
-) -> ApiResult<(ReportRow, EventRow)> {
-    if !matches!(conn, DbConnection::Pg(_)) {
-        return write_tx(conn, |conn| file_report(conn, auth, category, body));
+/// A participant's report whose token and body were checked, before the
+/// database was read for it.
+struct ReportRequest {
+    caller: Caller,
+    body: CreateReportRequest,
+    /// What is wrong with the body itself.
+    errors: Vec<FieldError>,
+}
+
+/// A report ready to be stored, owned, so that it can wait for the filing
+/// lane and come back to make the answer.
+struct ReportDraft {
+    auth: AuthUser,
+    category: CategoryRow,
+    body: CreateReportRequest,
+    at: NaiveDateTime,
+    /// The counts the report adds, apart from its reporter's activity.
+    counts: rollup::Tally,
+}
+
+impl db::filing::Request for ReportRequest {
+    type Draft = ReportDraft;
+
+    fn keys(&self) -> db::filing::Keys {
+        (
+            self.caller.user_id(),
+            self.body.category_id,
+            self.body.neighbourhood_id,
+        )
     }
-    let at = now();
-    let new = new_report(auth, category, body, at);
-    // Its report id is the new report's, filled in by the statement.
-    let event = first_event(0, auth, at);
-    let who = rollup::Actor::of(&auth.user);
-    let counts = filed_counts(&new)?;
-    if let Some(state) = seen {
-        // No change to the state means no counts from it either.
-        let mut none = rollup::Tally::default();
-        if rollup::plan_action(&mut none, &who, state, Action::Report, at)?.is_none() {
-            return Ok(db::filing::file(conn, &new, &event, None, &counts)?);
+
+    /// The account must exist, be active and be a participant's; the
+    /// category and neighbourhood must be active. `lookup.seen` is the
+    /// reporter's activity state, read without a lock (`None`: no row yet).
+    /// When this report changes nothing in it (not their first of the day or
+    /// of its kind), it adds no counts of its own and can be filed with
+    /// others; otherwise it is filed alone, with the state locked and read
+    /// again ([`db::filing::Draft::file_alone`]).
+    fn prepare(self, lookup: Option<q::FilingLookup>) -> ApiResult<(ReportDraft, bool)> {
+        let ReportRequest {
+            caller,
+            body,
+            mut errors,
+        } = self;
+        let (user, category, hood_active, seen) = match lookup {
+            Some(l) => (Some(l.user), l.category, l.hood_active, l.seen),
+            None => (None, None, false, None),
+        };
+        let auth = caller.accept(user)?;
+        auth.require(&[Role::Participant])?;
+        if category.is_none() {
+            errors.push(FieldError::new(
+                "category_id",
+                "unknown_category",
+                "Choose a category from the list.",
+            ));
         }
+        if !hood_active {
+            errors.push(FieldError::new(
+                "neighbourhood_id",
+                "unknown_neighbourhood",
+                "Choose a neighbourhood from the list.",
+            ));
+        }
+        ApiError::check(errors)?;
+        let category = category.ok_or(ApiError::NotFound)?;
+        let at = now();
+        let counts = filed_counts(&new_report(&auth, &category, &body, at))?;
+        let alone = match seen {
+            // No change to the state means no counts from it either.
+            Some(state) => rollup::plan_action(
+                &mut rollup::Tally::default(),
+                &rollup::Actor::of(&auth.user),
+                state,
+                Action::Report,
+                at,
+            )?
+            .is_some(),
+            None => true,
+        };
+        let draft = ReportDraft {
+            auth,
+            category,
+            body,
+            at,
+            counts,
+        };
+        Ok((draft, alone))
     }
-    write_tx(conn, |conn| {
-        let state = rollup::locked_activity(conn, who.user_id, at)?;
-        let mut counts = counts;
-        let next = rollup::plan_action(&mut counts, &who, state, Action::Report, at)?;
-        let activity = next.map(|next| (who.user_id, next));
-        Ok(db::filing::file(conn, &new, &event, activity, &counts)?)
-    })
+}
+
+impl db::filing::Draft for ReportDraft {
+    fn report(&self) -> NewReport<'_> {
+        new_report(&self.auth, &self.category, &self.body, self.at)
+    }
+
+    fn event(&self) -> NewEvent<'_> {
+        first_event(0, &self.auth, self.at)
+    }
+
+    fn counts(&self) -> &rollup::Tally {
+        &self.counts
+    }
+
+    /// Locks the reporter's activity state and reads it again, as
+    /// [`rollup::record_action_with`] does, and files the report with the
+    /// state's change in one statement.
+    fn file_alone(&self, conn: &mut DbConnection) -> ApiResult<(ReportRow, EventRow)> {
+        let who = rollup::Actor::of(&self.auth.user);
+        write_tx(conn, |conn| {
+            let state = rollup::locked_activity(conn, who.user_id, self.at)?;
+            let mut counts = self.counts.clone();
+            let next = rollup::plan_action(&mut counts, &who, state, Action::Report, self.at)?;
+            let activity = next.map(|next| (who.user_id, next));
+            let (new, event) = (self.report(), self.event());
+            Ok(db::filing::file(conn, &new, &event, activity, &counts)?)
+        })
+    }
 }
 
 fn new_report<'a>(

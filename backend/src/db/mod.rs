@@ -54,6 +54,8 @@ pub struct Pool {
     /// compete in r2d2's unfair wait.
     turns: Arc<Semaphore>,
     writer: Option<writer::Writer>,
+    /// On PostgreSQL, the filing lane (see [`filing`]).
+    filing: Option<filing::Lane>,
 }
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -207,17 +209,19 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
     let turns = Arc::new(Semaphore::new(
         turns_per_connection(config.database_kind) * config.db_pool_size as usize,
     ));
-    let writer = match config.database_kind {
-        DatabaseKind::Sqlite => Some(writer::Writer::start(
-            config.database_url.expose().to_owned(),
-            config.database_kind,
-        )?),
-        DatabaseKind::Postgres => None,
+    let url = config.database_url.expose().to_owned();
+    let (writer, filing) = match config.database_kind {
+        DatabaseKind::Sqlite => (
+            Some(writer::Writer::start(url, config.database_kind)?),
+            None,
+        ),
+        DatabaseKind::Postgres => (None, Some(filing::Lane::start(url)?)),
     };
     Ok(Pool {
         connections,
         turns,
         writer,
+        filing,
     })
 }
 
@@ -293,6 +297,14 @@ where
     match &pool.writer {
         Some(writer) => writer.run(f).await,
         None => run(pool, f).await,
+    }
+}
+
+impl Pool {
+    /// The PostgreSQL filing lane; `None` on SQLite, which files on its
+    /// writer thread ([`run_write`]).
+    pub fn filing_lane(&self) -> Option<&filing::Lane> {
+        self.filing.as_ref()
     }
 }
 

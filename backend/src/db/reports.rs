@@ -262,6 +262,70 @@ pub fn filing_lookup(
     ))
 }
 
+/// What filing a report reads first, for several filings at once: the
+/// [`filing_lookup`] of each of `keys` (caller, category, neighbourhood), in
+/// three queries whatever their number.
+pub fn filing_lookups(
+    conn: &mut DbConnection,
+    keys: &[(i32, i32, i32)],
+) -> QueryResult<Vec<Option<FilingLookup>>> {
+    use super::schema::{neighbourhoods, user_activity, users};
+    use std::collections::{HashMap, HashSet};
+    let ids = |f: fn(&(i32, i32, i32)) -> i32| {
+        let mut v: Vec<i32> = keys.iter().map(f).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let people: Vec<(User, Option<NaiveDateTime>, Option<i32>)> = users::table
+        .left_join(user_activity::table)
+        .filter(users::id.eq_any(ids(|k| k.0)))
+        .select((
+            User::as_select(),
+            user_activity::last_action_at.nullable(),
+            user_activity::firsts.nullable(),
+        ))
+        .load(conn)?;
+    let people: HashMap<i32, (User, Option<ActivityState>)> = people
+        .into_iter()
+        .map(|(user, last_action_at, firsts)| {
+            let seen = firsts.map(|firsts| ActivityState {
+                last_action_at,
+                firsts,
+            });
+            (user.id, (user, seen))
+        })
+        .collect();
+    let categories: HashMap<i32, CategoryRow> = report_categories::table
+        .filter(report_categories::id.eq_any(ids(|k| k.1)))
+        .filter(report_categories::active.eq(true))
+        .select(CategoryRow::as_select())
+        .load::<CategoryRow>(conn)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let hoods: HashSet<i32> = neighbourhoods::table
+        .filter(neighbourhoods::id.eq_any(ids(|k| k.2)))
+        .filter(neighbourhoods::active.eq(true))
+        .select(neighbourhoods::id)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect();
+    Ok(keys
+        .iter()
+        .map(|&(user_id, category, hood)| {
+            // One person may file several reports at once.
+            let (user, seen) = people.get(&user_id).cloned()?;
+            Some(FilingLookup {
+                user,
+                category: categories.get(&category).cloned(),
+                hood_active: hoods.contains(&hood),
+                seen,
+            })
+        })
+        .collect())
+}
+
 pub fn category_codes(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
     report_categories::table
         .filter(report_categories::id.eq_any(ids))
@@ -504,7 +568,17 @@ pub fn list(
     let total = if shown > 0 && shown < f.limit {
         f.offset + shown
     } else {
-        build()
+        // In the page's order, so that the count reads the page's index and
+        // stops at the cap. Unordered, PostgreSQL may pick a bitmap scan,
+        // which visits every match first: 16 ms instead of 0.4 for a queue of
+        // 235 000 reports, when the statistics were older than the table.
+        let count = build();
+        let count = match f.sort {
+            ReportSort::Newest => count.order(reports::created_at.desc()),
+            ReportSort::Oldest => count.order(reports::created_at.asc()),
+            ReportSort::DueFirst => count.order(reports::due_at.asc()),
+        };
+        count
             .select(reports::id)
             .limit(shared::reports::REPORT_COUNT_CAP + 1)
             .load::<i32>(conn)?

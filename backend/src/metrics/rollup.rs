@@ -148,6 +148,13 @@ impl Sink for Tally {
 }
 
 impl Tally {
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &Tally) {
+        for (key, n) in &other.0 {
+            *self.0.entry(key.clone()).or_default() += n;
+        }
+    }
+
     /// Without zero rows, which the table may keep after a +1 and a -1.
     pub fn nonzero(&self) -> std::collections::BTreeMap<Key, i64> {
         self.0

@@ -879,3 +879,303 @@ async fn every_filing_path_stores_what_it_answers_and_counts_like_a_recount() {
     assert_eq!(events, 8, "one event per report");
     compare(&app, false);
 }
+
+/// Many filings at once, from several people: on PostgreSQL the batcher files
+/// them together (see `db::filing`), on SQLite the writer thread does. Each
+/// request gets its own report back, as stored, with one event, and the
+/// rollups count each report once.
+#[tokio::test]
+async fn concurrent_filings_each_get_their_own_report_and_count_once() {
+    let app = spawn_app().await;
+    let noise = category_id(&app, "noise").await;
+    let litter = category_id(&app, "litter").await;
+    let mut people = Vec::new();
+    for (i, group) in ["student", "resident", "student", "resident", "student"]
+        .iter()
+        .enumerate()
+    {
+        let mut body = signup_body(&format!("p{i}@example.nl"));
+        body["group"] = json!(group);
+        body["neighbourhood_id"] = json!(1 + i);
+        people.push(app.signup_with(body).await);
+    }
+    let body = |p: usize, n: usize| {
+        let mut b = json!({
+            "category_id": if n.is_multiple_of(2) { noise } else { litter },
+            "description": format!("Melding {n} van deelnemer {p}: harde muziek"),
+            "occurred_at": (chrono::Utc::now() - chrono::Duration::minutes(10 + n as i64)).to_rfc3339(),
+            "neighbourhood_id": 1 + (p + n) % 12,
+            "anonymous_to_partners": n.is_multiple_of(3), "contact_ok": !n.is_multiple_of(2),
+        });
+        if n % 4 == 1 {
+            b["location"] = json!({"lat": 53.2 + n as f64 / 1000.0, "lon": 6.56});
+        }
+        if n % 4 == 2 {
+            b["address"] = json!(format!("Diepenring {n}"));
+        }
+        b
+    };
+    // A first report each (their first action of the day takes the locked
+    // path); the rest at once, which may share statements.
+    for (p, s) in people.iter().enumerate() {
+        ok(
+            app.send_auth(Method::POST, "/api/reports", &s.token, &body(p, 0))
+                .await,
+            201,
+        )
+        .await;
+    }
+    let sent: Vec<(usize, usize, Value)> = (0..people.len())
+        .flat_map(|p| (1..9).map(move |n| (p, n)))
+        .map(|(p, n)| (p, n, body(p, n)))
+        .collect();
+    // Refusals among them, each answered for itself: a coordinator, an
+    // unknown neighbourhood, a deactivated account.
+    let coordinator = app.quick_user("coord@gemeente.test", "coordinator", None, None);
+    let gone = app.signup("gone@example.nl").await;
+    {
+        use backend::db::schema::users;
+        diesel::update(users::table.find(gone.user_id))
+            .set(users::active.eq(false))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let mut nowhere = body(0, 3);
+    nowhere["neighbourhood_id"] = json!(999);
+    let refused = [
+        (&coordinator.token, body(0, 5), 403, None),
+        (&people[1].token, nowhere, 422, Some("neighbourhood_id")),
+        (&gone.token, body(0, 7), 401, None),
+    ];
+    let (answers, refusals) = futures_util::future::join(
+        futures_util::future::join_all(
+            sent.iter()
+                .map(|(p, _, b)| app.send_auth(Method::POST, "/api/reports", &people[*p].token, b)),
+        ),
+        futures_util::future::join_all(
+            refused
+                .iter()
+                .map(|(token, b, _, _)| app.send_auth(Method::POST, "/api/reports", token, b)),
+        ),
+    )
+    .await;
+    for ((_, _, status, field), res) in refused.iter().zip(refusals) {
+        assert_problem(res, *status, *field).await;
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for ((p, n, b), res) in sent.iter().zip(answers) {
+        let filed = ok(res, 201).await;
+        assert_eq!(filed["description"], b["description"], "filing {p}/{n}");
+        assert_eq!(filed["category_id"], b["category_id"]);
+        assert_eq!(filed["neighbourhood_id"], b["neighbourhood_id"]);
+        assert_eq!(filed["anonymous_to_partners"], b["anonymous_to_partners"]);
+        assert_eq!(filed["contact_ok"], b["contact_ok"]);
+        assert_eq!(
+            filed["address"],
+            b.get("address").cloned().unwrap_or(Value::Null)
+        );
+        assert_eq!(
+            filed["location"],
+            b.get("location").cloned().unwrap_or(Value::Null)
+        );
+        assert_eq!(filed["timeline"].as_array().unwrap().len(), 1);
+        let id = filed["id"].as_i64().unwrap();
+        assert!(ids.insert(id), "report {id} answered twice");
+        let read = get_json(&app, &people[*p], &format!("/api/reports/{id}")).await;
+        assert_eq!(
+            filed, read,
+            "the answer to filing {p}/{n} is what was stored"
+        );
+    }
+    let (reports, events): (i64, i64) = {
+        use backend::db::schema::{report_events, reports};
+        let mut conn = app.conn();
+        (
+            reports::table.count().get_result(&mut conn).unwrap(),
+            report_events::table.count().get_result(&mut conn).unwrap(),
+        )
+    };
+    assert_eq!(
+        (reports, events),
+        (45, 45),
+        "one report and one event per filing"
+    );
+    compare(&app, false);
+}
+
+/// A report the test hands to the PostgreSQL filing lane itself.
+struct TestDraft {
+    reporter: i32,
+    category: i32,
+    description: String,
+    at: chrono::NaiveDateTime,
+    counts: backend::metrics::rollup::Tally,
+}
+
+impl TestDraft {
+    fn new(reporter: i32, category: i32, n: usize) -> TestDraft {
+        use backend::metrics::rollup;
+        let at = backend::db::models::now();
+        let mut counts = rollup::Tally::default();
+        let facts = rollup::ReportFacts {
+            created_at: at,
+            group: "student".into(),
+            hood: 1,
+            category_id: category,
+        };
+        rollup::report_filed(&mut counts, &facts, "submitted").unwrap();
+        TestDraft {
+            reporter,
+            category,
+            description: format!("Melding {n} uit de test van de batcher"),
+            at,
+            counts,
+        }
+    }
+}
+
+impl backend::db::filing::Draft for TestDraft {
+    fn report(&self) -> backend::db::reports::NewReport<'_> {
+        backend::db::reports::NewReport {
+            reporter_id: Some(self.reporter),
+            category_id: self.category,
+            kind: "nuisance",
+            neighbourhood_id: 1,
+            description: &self.description,
+            occurred_at: self.at,
+            lat: None,
+            lon: None,
+            address: None,
+            anonymous_to_partners: false,
+            contact_ok: false,
+            status: "submitted",
+            due_at: self.at,
+            created_at: self.at,
+            updated_at: self.at,
+            reporter_group: Some("student"),
+        }
+    }
+
+    fn event(&self) -> backend::db::reports::NewEvent<'_> {
+        backend::db::reports::NewEvent::new(0, Some(self.reporter), "reporter", "created", self.at)
+            .status(None, "submitted")
+    }
+
+    fn counts(&self) -> &backend::metrics::rollup::Tally {
+        &self.counts
+    }
+
+    fn file_alone(
+        &self,
+        _: &mut backend::db::DbConnection,
+    ) -> backend::error::ApiResult<(
+        backend::db::reports::ReportRow,
+        backend::db::reports::EventRow,
+    )> {
+        panic!("the test's drafts are filed with others")
+    }
+}
+
+/// The test's request: whatever the lane reads, its draft goes to the batch.
+struct TestRequest(TestDraft);
+
+impl backend::db::filing::Request for TestRequest {
+    type Draft = TestDraft;
+
+    fn keys(&self) -> backend::db::filing::Keys {
+        (self.0.reporter, self.0.category, 1)
+    }
+
+    fn prepare(
+        self,
+        _: Option<backend::db::reports::FilingLookup>,
+    ) -> backend::error::ApiResult<(TestDraft, bool)> {
+        Ok((self.0, false))
+    }
+}
+
+/// PostgreSQL only (SQLite has no filing lane): a filing that the database
+/// refuses inside a batch (here a category that does not exist) fails alone;
+/// the others in its statement are stored, each once, with their counts.
+#[tokio::test]
+async fn a_filing_the_database_refuses_fails_alone_in_its_batch() {
+    use backend::error::ApiError;
+    let app = spawn_app().await;
+    if app.kind != backend::config::DatabaseKind::Postgres {
+        return;
+    }
+    let pool =
+        backend::db::build_pool(&test_config(&app.data_dir, &app.database_url, |_| {})).unwrap();
+    let anna = app.signup("anna@example.nl").await;
+    let noise = category_id(&app, "noise").await as i32;
+    // Hold the rollups, so that the first filing waits in its statement and
+    // the rest queue up behind it and share the next one.
+    let mut lock = app.conn();
+    exec(&mut lock, "BEGIN");
+    exec(
+        &mut lock,
+        "LOCK TABLE metric_rollups IN SHARE ROW EXCLUSIVE MODE",
+    );
+    let first = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let lane = pool.filing_lane().unwrap();
+            lane.file(TestRequest(TestDraft::new(anna.user_id, noise, 0)))
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let rest: Vec<_> = (1..=12)
+        .map(|n| {
+            let pool = pool.clone();
+            let category = if n == 6 { 999_999 } else { noise };
+            tokio::spawn(async move {
+                let lane = pool.filing_lane().unwrap();
+                lane.file(TestRequest(TestDraft::new(anna.user_id, category, n)))
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    exec(&mut lock, "COMMIT");
+    let mut stored = Vec::new();
+    for (n, task) in std::iter::once(first).chain(rest).enumerate() {
+        match task.await.unwrap() {
+            Ok((draft, report, event)) => {
+                assert_ne!(n, 6, "the filing with an unknown category was stored");
+                assert_eq!(report.description, draft.description);
+                assert_eq!(
+                    (event.report_id, event.event.as_str()),
+                    (report.id, "created")
+                );
+                stored.push(report.id);
+            }
+            Err(ApiError::Validation(errors)) => {
+                assert_eq!(n, 6, "filing {n} failed");
+                assert_eq!(errors[0].code, "unknown_reference");
+            }
+            Err(e) => panic!("filing {n}: {e:?}"),
+        }
+    }
+    assert_eq!(stored.len(), 12);
+    let (reports, events): (i64, i64) = {
+        use backend::db::schema::{report_events, reports};
+        let mut conn = app.conn();
+        (
+            reports::table.count().get_result(&mut conn).unwrap(),
+            report_events::table.count().get_result(&mut conn).unwrap(),
+        )
+    };
+    assert_eq!((reports, events), (12, 12));
+    // The report counts as a recount has them (the drafts skip the activity).
+    let mut conn = app.conn();
+    let of_reports = |t: backend::metrics::rollup::Tally| {
+        t.nonzero()
+            .into_iter()
+            .filter(|(k, _)| ["reports", "reports_cat", "status"].contains(&k.metric))
+            .collect::<Vec<_>>()
+    };
+    let stored = of_reports(recount::stored(&mut conn).unwrap());
+    assert_eq!(stored, of_reports(recount::recount(&mut conn).unwrap()));
+    assert_eq!(stored.iter().map(|(_, n)| n).sum::<i64>(), 36);
+}
