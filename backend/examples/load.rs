@@ -346,6 +346,13 @@ async fn json_of(res: reqwest::Response) -> anyhow::Result<Value> {
     Ok(serde_json::from_str(&text)?)
 }
 
+fn stored_reports(url: &str, kind: backend::config::DatabaseKind) -> anyhow::Result<i64> {
+    use backend::db::schema::reports;
+    use diesel::prelude::*;
+    let mut conn = backend::db::establish(url, kind)?;
+    Ok(reports::table.count().get_result(&mut conn)?)
+}
+
 /// Accounts, a coordinator, a published survey.
 async fn prepare(
     base: &str,
@@ -590,6 +597,15 @@ async fn main() -> anyhow::Result<()> {
             e,
         );
         for (title, mix) in [("filing reports", FILE), ("my reports", MINE)] {
+            if mix == MINE {
+                // The lists read (and count, up to the cap) what the filing
+                // phase left: a faster filing phase makes them longer.
+                let n = stored_reports(&scratch.url, db_kind)?;
+                println!(
+                    "\n{n} reports stored, {:.0} per participant",
+                    n as f64 / world.people.len() as f64
+                );
+            }
             let (mut r, e) = phase(&world, mix, 64, s).await;
             let rps = rate(&r, e);
             print(&format!("{kind}: {title} only, 64 connections"), &mut r, e);

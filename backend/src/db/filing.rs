@@ -76,7 +76,8 @@ pub fn file(
         DbConnection::Pg(c) => statement.get_result(c)?,
         DbConnection::Sqlite(_) => return Err(not_sqlite()),
     };
-    Ok((row.clone(), stored_event(event_id, row.id, event)))
+    let event = stored_event(event_id, row.id, event);
+    Ok((row, event))
 }
 
 fn not_sqlite() -> diesel::result::Error {
@@ -526,7 +527,10 @@ impl Lane {
 
 /// Waits for a job, then takes those queued behind it.
 fn next_batch(queue: &std::sync::Mutex<mpsc::Receiver<Box<dyn Job>>>) -> Option<Vec<Box<dyn Job>>> {
-    let queue = queue.lock().ok()?;
+    // A poisoned lock still guards a working receiver.
+    let queue = queue
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut batch = vec![queue.recv().ok()?];
     while batch.len() < MAX_BATCH {
         match queue.try_recv() {
