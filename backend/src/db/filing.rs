@@ -51,6 +51,11 @@ const MAX_BATCH: usize = 64;
 /// Batches in flight at once: one is written while the next is read.
 const THREADS: usize = 2;
 
+/// Filings that may wait for the lane: about a second of its work on a
+/// 2-core machine. More are refused at once (503, try again), rather than
+/// queued for longer than a client waits.
+const QUEUE: usize = 4096;
+
 /// Stores `report`, its first `event` (whose `report_id` is ignored: it is
 /// the new report's), the reporter's new activity state if given, and adds
 /// `counts` to the rollups, in one statement.
@@ -486,12 +491,17 @@ impl<D: Draft> Ready for Prepared<D> {
 /// The filing lane: threads with a connection of their own each.
 #[derive(Clone)]
 pub struct Lane {
-    jobs: mpsc::Sender<Box<dyn Job>>,
+    jobs: mpsc::SyncSender<Box<dyn Job>>,
 }
 
 impl Lane {
     pub fn start(url: String) -> anyhow::Result<Lane> {
-        let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
+        Lane::with_queue(url, QUEUE)
+    }
+
+    /// A lane on which at most `queue` filings wait.
+    pub fn with_queue(url: String, queue: usize) -> anyhow::Result<Lane> {
+        let (jobs, queue) = mpsc::sync_channel::<Box<dyn Job>>(queue);
         let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
         for n in 0..THREADS {
             let (queue, url) = (queue.clone(), url.clone());
@@ -516,9 +526,17 @@ impl Lane {
     /// Queues `request` and waits until its report is stored (or why not).
     pub async fn file<R: Request>(&self, request: R) -> ApiResult<Filed<R::Draft>> {
         let (done, answer) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Box::new(Pending { request, done }))
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the filing lane stopped")))?;
+        match self.jobs.try_send(Box::new(Pending { request, done })) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(_)) => {
+                return Err(ApiError::Unavailable("the filing lane is full".into()))
+            }
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "the filing lane stopped"
+                )))
+            }
+        }
         answer
             .await
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("a filing was dropped unanswered")))?

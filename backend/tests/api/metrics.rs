@@ -1179,3 +1179,58 @@ async fn a_filing_the_database_refuses_fails_alone_in_its_batch() {
     assert_eq!(stored, of_reports(recount::recount(&mut conn).unwrap()));
     assert_eq!(stored.iter().map(|(_, n)| n).sum::<i64>(), 36);
 }
+
+/// PostgreSQL only: when the lane's queue is full, a filing is refused at
+/// once with 503 (try again) instead of waiting behind it; the queued ones are
+/// stored when the lane moves on.
+#[tokio::test]
+async fn a_full_filing_lane_refuses_at_once() {
+    use backend::error::ApiError;
+    let app = spawn_app().await;
+    if app.kind != backend::config::DatabaseKind::Postgres {
+        return;
+    }
+    let lane = backend::db::filing::Lane::with_queue(app.database_url.clone(), 4).unwrap();
+    let anna = app.signup("anna@example.nl").await;
+    let noise = category_id(&app, "noise").await as i32;
+    let mut lock = app.conn();
+    exec(&mut lock, "BEGIN");
+    exec(
+        &mut lock,
+        "LOCK TABLE metric_rollups IN SHARE ROW EXCLUSIVE MODE",
+    );
+    let submit = |n: usize| {
+        let lane = lane.clone();
+        tokio::spawn(async move {
+            lane.file(TestRequest(TestDraft::new(anna.user_id, noise, n)))
+                .await
+        })
+    };
+    // One for each of the lane's two threads, which then wait for the lock.
+    let mut accepted = Vec::new();
+    for n in 0..2 {
+        accepted.push(submit(n));
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    for n in 2..6 {
+        accepted.push(submit(n));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(1), submit(6))
+        .await
+        .expect("answered at once")
+        .unwrap();
+    assert!(
+        matches!(refused, Err(ApiError::Unavailable(_))),
+        "the filing beyond the queue was not refused at once"
+    );
+    exec(&mut lock, "COMMIT");
+    for task in accepted {
+        task.await.unwrap().expect("stored");
+    }
+    let stored: i64 = {
+        use backend::db::schema::reports;
+        reports::table.count().get_result(&mut app.conn()).unwrap()
+    };
+    assert_eq!(stored, 6);
+}
