@@ -1104,3 +1104,60 @@ async fn a_deactivated_account_files_lists_answers_and_sees_nothing() {
     let all = ok_json(app.get_auth("/api/reports", &admin.token).await, 200).await;
     assert_eq!(all["total"], 1, "only the report filed while active");
 }
+
+/// PostgreSQL only: a report list's page and its count stay prepared on the
+/// connection (named statements, listed in `pg_prepared_statements`), so
+/// PostgreSQL does not parse and plan them on every page. An SQL literal
+/// anywhere in a diesel query makes it an unnamed statement, planned anew.
+#[tokio::test]
+async fn report_lists_keep_their_statements_prepared() {
+    use backend::db::{self, reports::ReportFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let (url, guard) = fresh_database(&dir);
+    if guard.is_none() {
+        eprintln!("PostgreSQL only: skipped on SQLite");
+        return;
+    }
+    let mut conn = db::establish(&url, backend::config::DatabaseKind::Postgres).unwrap();
+    db::run_migrations(&mut conn).unwrap();
+    let filters = [
+        ReportFilter {
+            reporter_id: Some(1),
+            limit: 20,
+            ..Default::default()
+        },
+        ReportFilter {
+            statuses: vec!["submitted".into()],
+            limit: 20,
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        // An empty page is counted, so both statements run.
+        let (items, total) = db::reports::list(&mut conn, f).unwrap();
+        assert_eq!((items.len(), total), (0, 0));
+    }
+    #[derive(QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    let prepared: Vec<String> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+        .load::<Prepared>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.statement)
+        .collect();
+    let on_reports = |order: bool| {
+        prepared
+            .iter()
+            .filter(|s| s.contains("FROM \"reports\"") && s.contains("LIMIT"))
+            .filter(|s| s.contains("ORDER BY") == order)
+            .count()
+    };
+    assert_eq!(
+        (on_reports(true), on_reports(false)),
+        (2, 2),
+        "a page and a count per filter: {prepared:#?}"
+    );
+}
