@@ -224,14 +224,11 @@ async fn seeded_neighbourhoods_keep_their_ids_after_a_rolled_back_seed() {
     use backend::db::{self, DbConnection};
     use diesel::RunQueryDsl;
     use diesel_migrations::MigrationHarness;
-    let dir = tempfile::tempdir().unwrap();
-    let (url, guard) = fresh_database(&dir);
-    if guard.is_none() {
-        eprintln!("PostgreSQL only: skipped on SQLite");
+    let Some(mut fresh) = fresh_postgres() else {
         return;
-    }
-    let mut conn = db::establish(&url, backend::config::DatabaseKind::Postgres).unwrap();
-    let DbConnection::Pg(pg) = &mut conn else {
+    };
+    let conn = &mut fresh.conn;
+    let DbConnection::Pg(pg) = &mut *conn else {
         panic!("a PostgreSQL connection")
     };
     // The first migration makes the table and its sequence.
@@ -239,7 +236,7 @@ async fn seeded_neighbourhoods_keep_their_ids_after_a_rolled_back_seed() {
     diesel::sql_query("SELECT nextval('neighbourhoods_id_seq') FROM generate_series(1, 12)")
         .execute(pg)
         .unwrap();
-    db::run_migrations(&mut conn).unwrap();
+    db::run_migrations(conn).unwrap();
     let names: Vec<String> = {
         use backend::db::schema::neighbourhoods;
         use diesel::prelude::*;
@@ -247,7 +244,7 @@ async fn seeded_neighbourhoods_keep_their_ids_after_a_rolled_back_seed() {
             .filter(neighbourhoods::id.eq_any([1, 2, 12]))
             .order(neighbourhoods::id)
             .select(neighbourhoods::name)
-            .load(&mut conn)
+            .load(conn)
             .unwrap()
     };
     assert_eq!(names, ["Beijum", "Binnenstad", "Vinkhuizen"]);

@@ -49,6 +49,24 @@ impl Drop for PgDrop {
     }
 }
 
+/// A connection to a fresh, empty PostgreSQL database, which goes with it
+/// (the connection is closed first: fields drop in order).
+pub struct FreshPg {
+    pub conn: DbConnection,
+    _drop: PgDrop,
+}
+
+/// For PostgreSQL-only tests: `None` on SQLite, saying the test was skipped.
+pub fn fresh_postgres() -> Option<FreshPg> {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, Some(guard)) = fresh_database(&dir) else {
+        eprintln!("PostgreSQL only: skipped on SQLite");
+        return None;
+    };
+    let conn = db::establish(&url, DatabaseKind::Postgres).unwrap();
+    Some(FreshPg { conn, _drop: guard })
+}
+
 /// A new, empty database: a SQLite file in `dir`, or a PostgreSQL database
 /// (dropped with the guard) when TEST_DATABASE_URL is set.
 pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<PgDrop>) {

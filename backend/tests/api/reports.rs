@@ -1112,14 +1112,11 @@ async fn a_deactivated_account_files_lists_answers_and_sees_nothing() {
 #[tokio::test]
 async fn report_lists_keep_their_statements_prepared() {
     use backend::db::{self, reports::ReportFilter};
-    let dir = tempfile::tempdir().unwrap();
-    let (url, guard) = fresh_database(&dir);
-    if guard.is_none() {
-        eprintln!("PostgreSQL only: skipped on SQLite");
+    let Some(mut pg) = fresh_postgres() else {
         return;
-    }
-    let mut conn = db::establish(&url, backend::config::DatabaseKind::Postgres).unwrap();
-    db::run_migrations(&mut conn).unwrap();
+    };
+    let conn = &mut pg.conn;
+    db::run_migrations(conn).unwrap();
     let filters = [
         ReportFilter {
             reporter_id: Some(1),
@@ -1134,7 +1131,7 @@ async fn report_lists_keep_their_statements_prepared() {
     ];
     for f in &filters {
         // An empty page is counted, so both statements run.
-        let (items, total) = db::reports::list(&mut conn, f).unwrap();
+        let (items, total) = db::reports::list(conn, f).unwrap();
         assert_eq!((items.len(), total), (0, 0));
     }
     #[derive(QueryableByName)]
@@ -1143,7 +1140,7 @@ async fn report_lists_keep_their_statements_prepared() {
         statement: String,
     }
     let prepared: Vec<String> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
-        .load::<Prepared>(&mut conn)
+        .load::<Prepared>(conn)
         .unwrap()
         .into_iter()
         .map(|p| p.statement)
