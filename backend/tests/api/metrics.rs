@@ -1094,6 +1094,21 @@ impl backend::db::filing::Request for TestRequest {
     }
 }
 
+/// For the filing-lane tests: Anna, the noise category's id, and a connection
+/// in a transaction that holds the rollups, so that every filing waits in its
+/// statement until that connection commits.
+async fn anna_with_rollups_held(app: &TestApp) -> (Session, i32, backend::db::DbConnection) {
+    let anna = app.signup("anna@example.nl").await;
+    let noise = category_id(app, "noise").await as i32;
+    let mut lock = app.conn();
+    exec(&mut lock, "BEGIN");
+    exec(
+        &mut lock,
+        "LOCK TABLE metric_rollups IN SHARE ROW EXCLUSIVE MODE",
+    );
+    (anna, noise, lock)
+}
+
 /// PostgreSQL only (SQLite has no filing lane): a filing that the database
 /// refuses inside a batch (here a category that does not exist) fails alone;
 /// the others in its statement are stored, each once, with their counts.
@@ -1106,16 +1121,9 @@ async fn a_filing_the_database_refuses_fails_alone_in_its_batch() {
     }
     let pool =
         backend::db::build_pool(&test_config(&app.data_dir, &app.database_url, |_| {})).unwrap();
-    let anna = app.signup("anna@example.nl").await;
-    let noise = category_id(&app, "noise").await as i32;
-    // Hold the rollups, so that the first filing waits in its statement and
-    // the rest queue up behind it and share the next one.
-    let mut lock = app.conn();
-    exec(&mut lock, "BEGIN");
-    exec(
-        &mut lock,
-        "LOCK TABLE metric_rollups IN SHARE ROW EXCLUSIVE MODE",
-    );
+    // The first filing waits in its statement and the rest queue up behind it
+    // and share the next one.
+    let (anna, noise, mut lock) = anna_with_rollups_held(&app).await;
     let first = {
         let pool = pool.clone();
         tokio::spawn(async move {
@@ -1191,14 +1199,7 @@ async fn a_full_filing_lane_refuses_at_once() {
         return;
     }
     let lane = backend::db::filing::Lane::with_queue(app.database_url.clone(), 4).unwrap();
-    let anna = app.signup("anna@example.nl").await;
-    let noise = category_id(&app, "noise").await as i32;
-    let mut lock = app.conn();
-    exec(&mut lock, "BEGIN");
-    exec(
-        &mut lock,
-        "LOCK TABLE metric_rollups IN SHARE ROW EXCLUSIVE MODE",
-    );
+    let (anna, noise, mut lock) = anna_with_rollups_held(&app).await;
     let submit = |n: usize| {
         let lane = lane.clone();
         tokio::spawn(async move {
@@ -1234,3 +1235,4 @@ async fn a_full_filing_lane_refuses_at_once() {
     };
     assert_eq!(stored, 6);
 }
+
