@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Date, Integer, Text};
 
 use crate::db::schema::{metric_rollups, user_activity, users};
@@ -107,33 +108,76 @@ pub trait Sink {
 /// Applies counts to `metric_rollups`, in the caller's transaction.
 pub struct Db<'a>(pub &'a mut DbConnection);
 
-const UPSERT: &str =
-    "INSERT INTO metric_rollups (metric, day, user_group, neighbourhood_id, dim, n) \
-    VALUES ($1, $2, $3, $4, $5, $6) \
-    ON CONFLICT (metric, day, user_group, neighbourhood_id, dim) \
-    DO UPDATE SET n = metric_rollups.n + excluded.n";
-
 impl Sink for Db<'_> {
     fn add(&mut self, k: Key, delta: i64) -> QueryResult<()> {
-        macro_rules! run {
-            ($c:expr, $sql:expr) => {
-                diesel::sql_query($sql)
-                    .bind::<Text, _>(k.metric)
-                    .bind::<Date, _>(k.day)
-                    .bind::<Text, _>(&k.group)
-                    .bind::<Integer, _>(k.hood)
-                    .bind::<Text, _>(&k.dim)
-                    .bind::<BigInt, _>(delta)
-                    .execute($c)
-            };
-        }
+        let row = RollupRow {
+            metric: k.metric,
+            day: k.day,
+            user_group: &k.group,
+            neighbourhood_id: k.hood,
+            dim: &k.dim,
+            n: delta,
+        };
         match self.0 {
-            DbConnection::Pg(c) => run!(c, UPSERT),
-            DbConnection::Sqlite(c) => run!(c, UPSERT.replace('$', "?")),
+            DbConnection::Pg(c) => AddToRollup(&row).execute(c),
+            DbConnection::Sqlite(c) => AddToRollup(&row).execute(c),
         }?;
         Ok(())
     }
 }
+
+/// Adds one row's `n` to `metric_rollups`, making the row if it is new.
+///
+/// Written out rather than built with `insert_into(..).on_conflict(..)
+/// .do_update()`: diesel never keeps a `DO UPDATE` statement prepared (its
+/// changeset could render differently from call to call), so every count a
+/// write adds was parsed and planned anew, on SQLite on the writer thread
+/// that every write of the process waits for. This text never changes, so
+/// its type is its cache key and the connection prepares it once.
+struct AddToRollup<'a>(&'a RollupRow<'a>);
+
+impl QueryId for AddToRollup<'_> {
+    type QueryId = AddToRollup<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> QueryFragment<DB> for AddToRollup<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<Date>
+        + diesel::sql_types::HasSqlType<Integer>
+        + diesel::sql_types::HasSqlType<BigInt>,
+    str: diesel::serialize::ToSql<Text, DB>,
+    NaiveDate: diesel::serialize::ToSql<Date, DB>,
+    i32: diesel::serialize::ToSql<Integer, DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let row = self.0;
+        out.push_sql(
+            "INSERT INTO metric_rollups (metric, day, user_group, neighbourhood_id, dim, n) VALUES (",
+        );
+        out.push_bind_param::<Text, _>(row.metric)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&row.day)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(row.user_group)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&row.neighbourhood_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(row.dim)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&row.n)?;
+        out.push_sql(
+            ") ON CONFLICT (metric, day, user_group, neighbourhood_id, dim) \
+             DO UPDATE SET n = metric_rollups.n + excluded.n",
+        );
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for AddToRollup<'_> {}
 
 /// Counts in memory: the recount and the seeder fill one, then compare it
 /// with or write it to the table.
@@ -395,7 +439,8 @@ struct RollupRow<'a> {
 /// Adds every count of `counts` to `metric_rollups`, in key order (so that
 /// concurrent writers lock rows in the same order): one statement on
 /// PostgreSQL, where each is a round trip; one per row on SQLite, which has
-/// no multi-row upsert in diesel and no round trips to save.
+/// no round trips to save and keeps that one-row statement prepared
+/// ([`AddToRollup`]).
 pub fn apply(conn: &mut DbConnection, counts: &Tally) -> QueryResult<()> {
     use diesel::upsert::excluded;
     use metric_rollups as mr;
@@ -414,10 +459,10 @@ pub fn apply(conn: &mut DbConnection, counts: &Tally) -> QueryResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    macro_rules! upsert {
-        ($c:expr, $values:expr) => {
+    match conn {
+        DbConnection::Pg(c) => {
             diesel::insert_into(mr::table)
-                .values($values)
+                .values(&rows)
                 .on_conflict((
                     mr::metric,
                     mr::day,
@@ -427,16 +472,11 @@ pub fn apply(conn: &mut DbConnection, counts: &Tally) -> QueryResult<()> {
                 ))
                 .do_update()
                 .set(mr::n.eq(mr::n + excluded(mr::n)))
-                .execute($c)
-        };
-    }
-    match conn {
-        DbConnection::Pg(c) => {
-            upsert!(c, &rows)?;
+                .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
             for row in &rows {
-                upsert!(c, row)?;
+                AddToRollup(row).execute(c)?;
             }
         }
     }

@@ -67,6 +67,21 @@ pub fn fresh_postgres() -> Option<FreshPg> {
     Some(FreshPg { conn, _drop: guard })
 }
 
+/// The statements a PostgreSQL connection keeps prepared (named), as text.
+pub fn prepared_statements(conn: &mut DbConnection) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+        .load::<Prepared>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.statement)
+        .collect()
+}
+
 /// A new, empty database: a SQLite file in `dir`, or a PostgreSQL database
 /// (dropped with the guard) when TEST_DATABASE_URL is set.
 pub fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<PgDrop>) {

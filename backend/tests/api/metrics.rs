@@ -1236,3 +1236,37 @@ async fn a_full_filing_lane_refuses_at_once() {
     assert_eq!(stored, 6);
 }
 
+/// PostgreSQL only (SQLite keeps no list of its prepared statements): the
+/// statement that adds a count to the rollups, run by every sign-up, triage
+/// and meeting write, stays prepared on the connection instead of being parsed
+/// and planned anew each time; and adding twice adds up.
+#[tokio::test]
+async fn adding_to_a_rollup_keeps_its_statement_prepared() {
+    use backend::metrics::rollup::{self, Key, Sink};
+    let Some(mut pg) = fresh_postgres() else {
+        return;
+    };
+    let conn = &mut pg.conn;
+    backend::db::run_migrations(conn).unwrap();
+    let key = Key {
+        metric: rollup::REPORTS,
+        day: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        group: "student".into(),
+        hood: 0,
+        dim: String::new(),
+    };
+    for _ in 0..2 {
+        rollup::Db(conn).add(key.clone(), 2).unwrap();
+    }
+    let prepared = prepared_statements(conn);
+    assert_eq!(
+        prepared
+            .iter()
+            .filter(|s| s.starts_with("INSERT INTO metric_rollups"))
+            .count(),
+        1,
+        "{prepared:#?}"
+    );
+    let stored = recount::stored(conn).unwrap().nonzero();
+    assert_eq!(stored.into_iter().collect::<Vec<_>>(), vec![(key, 4)]);
+}

@@ -1134,17 +1134,7 @@ async fn report_lists_keep_their_statements_prepared() {
         let (items, total) = db::reports::list(conn, f).unwrap();
         assert_eq!((items.len(), total), (0, 0));
     }
-    #[derive(QueryableByName)]
-    struct Prepared {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-    }
-    let prepared: Vec<String> = diesel::sql_query("SELECT statement FROM pg_prepared_statements")
-        .load::<Prepared>(conn)
-        .unwrap()
-        .into_iter()
-        .map(|p| p.statement)
-        .collect();
+    let prepared = prepared_statements(conn);
     let on_reports = |order: bool| {
         prepared
             .iter()
