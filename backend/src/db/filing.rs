@@ -35,7 +35,7 @@ use std::sync::mpsc;
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use diesel::{Column, Expression};
 
 use super::reports::{EventRow, FilingLookup, NewEvent, NewReport, ReportRow};
@@ -43,7 +43,7 @@ use super::schema::{report_events, reports};
 use super::{establish, DbConnection};
 use crate::config::DatabaseKind;
 use crate::error::{ApiError, ApiResult};
-use crate::metrics::rollup::{ActivityState, Key, Tally};
+use crate::metrics::rollup::{ActivityState, RollupColumns, Tally};
 
 /// At most this many reports share a statement.
 const MAX_BATCH: usize = 64;
@@ -67,7 +67,7 @@ pub fn file(
     counts: &Tally,
 ) -> QueryResult<(ReportRow, EventRow)> {
     let nonzero = counts.nonzero();
-    let mut rollups = Rollups::default();
+    let mut rollups = RollupColumns::default();
     rollups.extend(&nonzero);
     let statement = One {
         report: diesel::insert_into(reports::table)
@@ -116,7 +116,7 @@ fn file_many<'a>(
     let mut statement = Many {
         reports: ReportColumns::default(),
         events: EventColumns::default(),
-        rollups: Rollups::default(),
+        rollups: RollupColumns::default(),
     };
     for (report, event) in filings {
         statement.reports.push(report);
@@ -209,57 +209,18 @@ columns!(EventColumns, NewEvent, report_events, [report_id],
     created_at: chrono::NaiveDateTime,
 );
 
-/// The rollup rows, as columns.
-#[derive(Default)]
-struct Rollups<'a> {
-    metric: Vec<&'a str>,
-    day: Vec<chrono::NaiveDate>,
-    group: Vec<&'a str>,
-    hood: Vec<i32>,
-    dim: Vec<&'a str>,
-    n: Vec<i64>,
-}
-
-impl<'a> Rollups<'a> {
-    /// In key order (`Tally::nonzero`), as `rollup::apply` does, so that
-    /// concurrent writers lock the rows in the same order.
-    fn extend(&mut self, counts: &'a std::collections::BTreeMap<Key, i64>) {
-        for (k, n) in counts {
-            self.metric.push(k.metric);
-            self.day.push(k.day);
-            self.group.push(&k.group);
-            self.hood.push(k.hood);
-            self.dim.push(&k.dim);
-            self.n.push(*n);
-        }
+/// `, c AS (…upsert…)`, or nothing without counts.
+fn walk_rollups<'b>(
+    rollups: &'b RollupColumns<'_>,
+    out: &mut AstPass<'_, 'b, Pg>,
+) -> QueryResult<()> {
+    if rollups.is_empty() {
+        return Ok(());
     }
-
-    /// `, c AS (…upsert…)`, or nothing without counts.
-    fn walk<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        if self.n.is_empty() {
-            return Ok(());
-        }
-        out.push_sql(
-            ", c AS (INSERT INTO metric_rollups \
-             (metric, day, user_group, neighbourhood_id, dim, n) SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<Text>, _>(&self.metric)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Date>, _>(&self.day)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.group)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.hood)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.dim)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<BigInt>, _>(&self.n)?;
-        out.push_sql(
-            ") ON CONFLICT (metric, day, user_group, neighbourhood_id, dim) \
-             DO UPDATE SET n = metric_rollups.n + excluded.n)",
-        );
-        Ok(())
-    }
+    out.push_sql(", c AS (");
+    rollups.walk_upsert(out)?;
+    out.push_sql(")");
+    Ok(())
 }
 
 /// One report: diesel's own `INSERT … RETURNING` of it (so that its columns
@@ -269,7 +230,7 @@ struct One<'a, R> {
     report: R,
     event: &'a NewEvent<'a>,
     activity: Option<(i32, ActivityState)>,
-    rollups: Rollups<'a>,
+    rollups: RollupColumns<'a>,
 }
 
 impl<R: QueryFragment<Pg>> QueryFragment<Pg> for One<'_, R> {
@@ -307,7 +268,7 @@ impl<R: QueryFragment<Pg>> QueryFragment<Pg> for One<'_, R> {
             out.push_bind_param::<Integer, _>(user_id)?;
             out.push_sql(")");
         }
-        self.rollups.walk(&mut out)?;
+        walk_rollups(&self.rollups, &mut out)?;
         out.push_sql(" SELECT r.*, e.id FROM r, e");
         Ok(())
     }
@@ -329,7 +290,7 @@ impl<R> RunQueryDsl<PgConnection> for One<'_, R> {}
 struct Many<'a> {
     reports: ReportColumns<'a>,
     events: EventColumns<'a>,
-    rollups: Rollups<'a>,
+    rollups: RollupColumns<'a>,
 }
 
 /// `prefix` before each of `names`, separated by commas.
@@ -369,7 +330,7 @@ impl QueryFragment<Pg> for Many<'_> {
         out.push_sql(") SELECT id, ");
         push_names(&mut out, "e_", EventColumns::NAMES);
         out.push_sql(" FROM i RETURNING id, report_id)");
-        self.rollups.walk(&mut out)?;
+        walk_rollups(&self.rollups, &mut out)?;
         out.push_sql(
             " SELECT r.*, e.id, i.ord FROM r JOIN e ON e.report_id = r.id \
              JOIN i ON i.id = r.id ORDER BY i.ord",

@@ -7,11 +7,12 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Date, Integer, Text};
+use diesel::sql_types::{Array, BigInt, Date, Integer, Text};
 
-use crate::db::schema::{metric_rollups, user_activity, users};
+use crate::db::schema::{user_activity, users};
 use crate::db::DbConnection;
 use shared::metrics::week_start;
 
@@ -110,14 +111,7 @@ pub struct Db<'a>(pub &'a mut DbConnection);
 
 impl Sink for Db<'_> {
     fn add(&mut self, k: Key, delta: i64) -> QueryResult<()> {
-        let row = RollupRow {
-            metric: k.metric,
-            day: k.day,
-            user_group: &k.group,
-            neighbourhood_id: k.hood,
-            dim: &k.dim,
-            n: delta,
-        };
+        let row = RollupRow::of(&k, delta);
         match self.0 {
             DbConnection::Pg(c) => AddToRollup(&row).execute(c),
             DbConnection::Sqlite(c) => AddToRollup(&row).execute(c),
@@ -125,6 +119,10 @@ impl Sink for Db<'_> {
         Ok(())
     }
 }
+
+/// What follows the values in every statement that adds to the rollups.
+const ON_CONFLICT_ADD: &str = " ON CONFLICT (metric, day, user_group, neighbourhood_id, dim) \
+     DO UPDATE SET n = metric_rollups.n + excluded.n";
 
 /// Adds one row's `n` to `metric_rollups`, making the row if it is new.
 ///
@@ -169,10 +167,8 @@ where
         out.push_bind_param::<Text, _>(row.dim)?;
         out.push_sql(", ");
         out.push_bind_param::<BigInt, _>(&row.n)?;
-        out.push_sql(
-            ") ON CONFLICT (metric, day, user_group, neighbourhood_id, dim) \
-             DO UPDATE SET n = metric_rollups.n + excluded.n",
-        );
+        out.push_sql(")");
+        out.push_sql(ON_CONFLICT_ADD);
         Ok(())
     }
 }
@@ -424,9 +420,6 @@ fn activity_for_update(
     }))
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = metric_rollups)]
-#[diesel(treat_none_as_default_value = false)]
 struct RollupRow<'a> {
     metric: &'a str,
     day: NaiveDate,
@@ -436,47 +429,108 @@ struct RollupRow<'a> {
     n: i64,
 }
 
-/// Adds every count of `counts` to `metric_rollups`, in key order (so that
-/// concurrent writers lock rows in the same order): one statement on
-/// PostgreSQL, where each is a round trip; one per row on SQLite, which has
-/// no round trips to save and keeps that one-row statement prepared
-/// ([`AddToRollup`]).
-pub fn apply(conn: &mut DbConnection, counts: &Tally) -> QueryResult<()> {
-    use diesel::upsert::excluded;
-    use metric_rollups as mr;
-    let nonzero = counts.nonzero();
-    let rows: Vec<RollupRow> = nonzero
-        .iter()
-        .map(|(k, n)| RollupRow {
+impl<'a> RollupRow<'a> {
+    fn of(k: &'a Key, n: i64) -> RollupRow<'a> {
+        RollupRow {
             metric: k.metric,
             day: k.day,
             user_group: &k.group,
             neighbourhood_id: k.hood,
             dim: &k.dim,
-            n: *n,
-        })
-        .collect();
-    if rows.is_empty() {
+            n,
+        }
+    }
+}
+
+/// Rollup rows as columns, for PostgreSQL: bound as one array per column and
+/// read back with `unnest`, so that any number of rows make the same text,
+/// which PostgreSQL keeps prepared.
+#[derive(Default)]
+pub struct RollupColumns<'a> {
+    metric: Vec<&'a str>,
+    day: Vec<NaiveDate>,
+    group: Vec<&'a str>,
+    hood: Vec<i32>,
+    dim: Vec<&'a str>,
+    n: Vec<i64>,
+}
+
+impl<'a> RollupColumns<'a> {
+    /// In key order (`Tally::nonzero`), so that concurrent writers lock the
+    /// rows in the same order.
+    pub fn extend(&mut self, counts: &'a std::collections::BTreeMap<Key, i64>) {
+        for (k, n) in counts {
+            self.metric.push(k.metric);
+            self.day.push(k.day);
+            self.group.push(&k.group);
+            self.hood.push(k.hood);
+            self.dim.push(&k.dim);
+            self.n.push(*n);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n.is_empty()
+    }
+
+    /// `INSERT INTO metric_rollups … SELECT * FROM unnest(…) ON CONFLICT …`.
+    pub fn walk_upsert<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO metric_rollups (metric, day, user_group, neighbourhood_id, dim, n) \
+             SELECT * FROM unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.metric)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Date>, _>(&self.day)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.group)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Integer>, _>(&self.hood)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.dim)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.n)?;
+        out.push_sql(")");
+        out.push_sql(ON_CONFLICT_ADD);
+        Ok(())
+    }
+}
+
+/// [`RollupColumns::walk_upsert`] as a statement of its own.
+struct AddColumns<'a>(&'a RollupColumns<'a>);
+
+impl QueryId for AddColumns<'_> {
+    type QueryId = AddColumns<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Pg> for AddColumns<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.0.walk_upsert(&mut out)
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for AddColumns<'_> {}
+
+/// Adds every count of `counts` to `metric_rollups`, in key order (so that
+/// concurrent writers lock rows in the same order): one statement on
+/// PostgreSQL, where each is a round trip; one per row on SQLite, which has
+/// no round trips to save. Both statements stay prepared: diesel's own
+/// `DO UPDATE` upsert would be parsed and planned on every write.
+pub fn apply(conn: &mut DbConnection, counts: &Tally) -> QueryResult<()> {
+    let nonzero = counts.nonzero();
+    if nonzero.is_empty() {
         return Ok(());
     }
     match conn {
         DbConnection::Pg(c) => {
-            diesel::insert_into(mr::table)
-                .values(&rows)
-                .on_conflict((
-                    mr::metric,
-                    mr::day,
-                    mr::user_group,
-                    mr::neighbourhood_id,
-                    mr::dim,
-                ))
-                .do_update()
-                .set(mr::n.eq(mr::n + excluded(mr::n)))
-                .execute(c)?;
+            let mut columns = RollupColumns::default();
+            columns.extend(&nonzero);
+            AddColumns(&columns).execute(c)?;
         }
         DbConnection::Sqlite(c) => {
-            for row in &rows {
-                AddToRollup(row).execute(c)?;
+            for (k, n) in &nonzero {
+                AddToRollup(&RollupRow::of(k, *n)).execute(c)?;
             }
         }
     }

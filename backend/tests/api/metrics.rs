@@ -1237,36 +1237,48 @@ async fn a_full_filing_lane_refuses_at_once() {
 }
 
 /// PostgreSQL only (SQLite keeps no list of its prepared statements): the
-/// statement that adds a count to the rollups, run by every sign-up, triage
-/// and meeting write, stays prepared on the connection instead of being parsed
-/// and planned anew each time; and adding twice adds up.
+/// statements that add counts to the rollups, one count (`rollup::Db`, run by
+/// sign-ups, triage and meetings) or several at once (`rollup::apply`, run by
+/// survey answers, meetings and filings outside the lane), stay prepared on
+/// the connection instead of being parsed and planned anew each time; and
+/// what they add adds up.
 #[tokio::test]
-async fn adding_to_a_rollup_keeps_its_statement_prepared() {
-    use backend::metrics::rollup::{self, Key, Sink};
+async fn adding_to_the_rollups_keeps_its_statements_prepared() {
+    use backend::metrics::rollup::{self, Key, Sink, Tally};
     let Some(mut pg) = fresh_postgres() else {
         return;
     };
     let conn = &mut pg.conn;
     backend::db::run_migrations(conn).unwrap();
-    let key = Key {
-        metric: rollup::REPORTS,
+    let key = |metric, dim: &str| Key {
+        metric,
         day: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
         group: "student".into(),
         hood: 0,
-        dim: String::new(),
+        dim: dim.into(),
     };
+    let mut several = Tally::default();
+    several.add(key(rollup::REPORTS, ""), 1).unwrap();
+    several.add(key(rollup::STATUS, "submitted"), 1).unwrap();
     for _ in 0..2 {
-        rollup::Db(conn).add(key.clone(), 2).unwrap();
+        rollup::Db(conn).add(key(rollup::REPORTS, ""), 2).unwrap();
+        rollup::apply(conn, &several).unwrap();
     }
     let prepared = prepared_statements(conn);
-    assert_eq!(
+    let adding = |unnest: bool| {
         prepared
             .iter()
             .filter(|s| s.starts_with("INSERT INTO metric_rollups"))
-            .count(),
-        1,
-        "{prepared:#?}"
-    );
+            .filter(|s| s.contains("unnest") == unnest)
+            .count()
+    };
+    assert_eq!((adding(false), adding(true)), (1, 1), "{prepared:#?}");
     let stored = recount::stored(conn).unwrap().nonzero();
-    assert_eq!(stored.into_iter().collect::<Vec<_>>(), vec![(key, 4)]);
+    assert_eq!(
+        stored.into_iter().collect::<Vec<_>>(),
+        vec![
+            (key(rollup::REPORTS, ""), 6),
+            (key(rollup::STATUS, "submitted"), 2)
+        ]
+    );
 }
