@@ -20,7 +20,9 @@
 //! ```
 //! `--soak N` runs the mix at 64 connections for N seconds and prints the
 //! process's resident memory (server and load generator share the process)
-//! at the start and the end, and every minute. Server and load generator
+//! at the start and the end, and every minute (on a PostgreSQL server with
+//! autovacuum off, a thread vacuums beside it once a minute, as autovacuum
+//! would). Server and load generator
 //! share the machine, as the targets in the README assume.
 
 mod common;
@@ -346,16 +348,12 @@ async fn json_of(res: reqwest::Response) -> anyhow::Result<Value> {
     Ok(serde_json::from_str(&text)?)
 }
 
-/// On a PostgreSQL server with autovacuum off, does what autovacuum would
-/// have done after the filing rush (statistics and the visibility map) and
-/// says how long it took; `None` where autovacuum is on or on SQLite.
-fn vacuum_if_autovacuum_off(
-    url: &str,
-    kind: backend::config::DatabaseKind,
-) -> anyhow::Result<Option<Duration>> {
+/// Whether this is a PostgreSQL server with autovacuum off, where the program
+/// does what autovacuum would (statistics and the visibility map) itself.
+fn autovacuum_off(url: &str, kind: backend::config::DatabaseKind) -> anyhow::Result<bool> {
     use diesel::prelude::*;
     if kind != backend::config::DatabaseKind::Postgres {
-        return Ok(None);
+        return Ok(false);
     }
     #[derive(diesel::QueryableByName)]
     struct Setting {
@@ -364,12 +362,43 @@ fn vacuum_if_autovacuum_off(
     }
     let mut conn = backend::db::establish(url, kind)?;
     let setting: Setting = diesel::sql_query("SHOW autovacuum").get_result(&mut conn)?;
-    if setting.autovacuum != "off" {
-        return Ok(None);
-    }
+    Ok(setting.autovacuum == "off")
+}
+
+/// Runs `VACUUM (ANALYZE)` over the whole database and says how long it took.
+fn vacuum(url: &str, kind: backend::config::DatabaseKind) -> anyhow::Result<Duration> {
+    use diesel::prelude::*;
+    let mut conn = backend::db::establish(url, kind)?;
     let t = Instant::now();
     diesel::sql_query("VACUUM (ANALYZE)").execute(&mut conn)?;
-    Ok(Some(t.elapsed()))
+    Ok(t.elapsed())
+}
+
+/// Where autovacuum is off, a thread that vacuums every `every` while the
+/// soak runs, as autovacuum would beside the traffic; each vacuum's time is
+/// collected for the minute's line. Stops when `stop` is set.
+fn vacuum_beside(
+    url: String,
+    kind: backend::config::DatabaseKind,
+    every: Duration,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Arc<std::sync::Mutex<Vec<Duration>>> {
+    let took = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = took.clone();
+    std::thread::spawn(move || {
+        let mut next = Instant::now() + every;
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(200));
+            if Instant::now() >= next {
+                match vacuum(&url, kind) {
+                    Ok(t) => log.lock().unwrap().push(t),
+                    Err(e) => eprintln!("vacuum failed: {e}"),
+                }
+                next = Instant::now() + every;
+            }
+        }
+    });
+    took
 }
 
 fn stored_reports(url: &str, kind: backend::config::DatabaseKind) -> anyhow::Result<i64> {
@@ -555,9 +584,30 @@ async fn main() -> anyhow::Result<()> {
                 "soak: mix at 64 connections for {soak} s; RSS at start {:.1} MB",
                 rss_mb()
             );
+            // Production keeps autovacuum on; where this server has it off,
+            // a thread does its work beside the traffic once a minute.
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let vacuums = if autovacuum_off(&scratch.url, db_kind)? {
+                println!("autovacuum is off on this server: VACUUM (ANALYZE) runs beside the mix every 60 s");
+                Some(vacuum_beside(
+                    scratch.url.clone(),
+                    db_kind,
+                    Duration::from_secs(60),
+                    stop.clone(),
+                ))
+            } else {
+                None
+            };
             println!(
-                "{:>8} {:>9} {:>7} {:>8} {:>14} {:>14} {:>9}",
-                "after s", "req/s", "errors", "429/503", "report p99 ms", "mine p99 ms", "RSS MB"
+                "{:>8} {:>9} {:>7} {:>8} {:>14} {:>14} {:>9} {:>9}",
+                "after s",
+                "req/s",
+                "errors",
+                "429/503",
+                "report p99 ms",
+                "mine p99 ms",
+                "RSS MB",
+                "vacuum s"
             );
             let mut left = soak;
             while left > 0 {
@@ -576,17 +626,29 @@ async fn main() -> anyhow::Result<()> {
                         .unwrap_or(0.0)
                 };
                 let (report, mine) = (p99(Op::FileReport), p99(Op::MyReports));
+                let vacuumed = vacuums
+                    .as_ref()
+                    .map(|v| {
+                        std::mem::take(&mut *v.lock().unwrap())
+                            .iter()
+                            .map(|t| format!("{:.1}", t.as_secs_f64()))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "{:>8} {:>9.0} {:>7} {:>8} {:>14.1} {:>14.1} {:>9.1}",
+                    "{:>8} {:>9.0} {:>7} {:>8} {:>14.1} {:>14.1} {:>9.1} {:>9}",
                     soak - left,
                     requests as f64 / e.as_secs_f64(),
                     errors,
                     refused,
                     report,
                     mine,
-                    rss_mb()
+                    rss_mb(),
+                    vacuumed
                 );
             }
+            stop.store(true, Ordering::Relaxed);
             println!("RSS at end {:.1} MB", rss_mb());
             server.abort();
             continue;
@@ -646,7 +708,8 @@ async fn main() -> anyhow::Result<()> {
         // in production autovacuum (on by default) keeps statistics and the
         // visibility map of all but the newest rows. Where this server has
         // it off, the lists are measured once more after doing its work.
-        if let Some(took) = vacuum_if_autovacuum_off(&scratch.url, db_kind)? {
+        if autovacuum_off(&scratch.url, db_kind)? {
+            let took = vacuum(&scratch.url, db_kind)?;
             println!(
                 "\nautovacuum is off on this server: VACUUM (ANALYZE), as it would run, took {:.1} s",
                 took.as_secs_f64()
