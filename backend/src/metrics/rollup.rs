@@ -111,11 +111,7 @@ pub struct Db<'a>(pub &'a mut DbConnection);
 
 impl Sink for Db<'_> {
     fn add(&mut self, k: Key, delta: i64) -> QueryResult<()> {
-        let row = RollupRow::of(&k, delta);
-        match self.0 {
-            DbConnection::Pg(c) => AddToRollup(&row).execute(c),
-            DbConnection::Sqlite(c) => AddToRollup(&row).execute(c),
-        }?;
+        AddToRollup(&RollupRow::of(&k, delta)).execute(self.0)?;
         Ok(())
     }
 }
