@@ -140,28 +140,35 @@ async fn login_gives_the_same_answer_for_unknown_email_and_wrong_password() {
     assert_eq!(ok.status(), StatusCode::OK);
     assert!(ok.headers().get("set-cookie").is_some());
 
+    // Timings are noisy when other tests share the cores: compare the
+    // fastest of several tries each, taken in alternating order. Seven
+    // wrong passwords and the login above stay within the account's limit.
     let mut wrong_times = Vec::new();
     let mut unknown_times = Vec::new();
     let mut bodies = Vec::new();
-    for _ in 0..3 {
-        let t = Instant::now();
-        let wrong = app
-            .login("anna@example.nl", "not the password at all")
-            .await;
-        wrong_times.push(t.elapsed());
-        let t = Instant::now();
-        let unknown = app
-            .login("nobody@example.nl", "not the password at all")
-            .await;
-        unknown_times.push(t.elapsed());
-        bodies.push(assert_problem(wrong, 401, None).await);
-        bodies.push(assert_problem(unknown, 401, None).await);
+    for round in 0..7 {
+        for email in if round % 2 == 0 {
+            ["anna@example.nl", "nobody@example.nl"]
+        } else {
+            ["nobody@example.nl", "anna@example.nl"]
+        } {
+            let t = Instant::now();
+            let res = app.login(email, "not the password at all").await;
+            let took = t.elapsed();
+            if email.starts_with("anna") {
+                wrong_times.push(took);
+            } else {
+                unknown_times.push(took);
+            }
+            bodies.push(assert_problem(res, 401, None).await);
+        }
     }
     assert!(
         bodies.windows(2).all(|w| w[0] == w[1]),
         "bodies differ: {bodies:?}"
     );
-    // Without the dummy hash an unknown email would answer ~20x faster.
+    // Without the dummy hash an unknown email would answer ~20x faster;
+    // contention only ever makes a try slower, never faster than one hash.
     let wrong = wrong_times.iter().min().unwrap().as_secs_f64();
     let unknown = unknown_times.iter().min().unwrap().as_secs_f64();
     assert!(
