@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, uniqueEmail } from './helpers';
+import { PASSWORD, signupViaApi, uniqueEmail } from './helpers';
 
 test('a student signs up on a phone, stays logged in, switches language and logs out', async ({ page }) => {
   const email = uniqueEmail('anna');
@@ -54,4 +54,49 @@ test('wrong credentials are reported without saying which was wrong', async ({ p
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page.getByRole('alert')).toContainText('Email address or password is not correct.');
   await expect(page.getByLabel('Wachtwoord', { exact: true })).toHaveValue('');
+});
+
+/** What the server answers when its password hashing queue is full. */
+const BUSY = {
+  status: 503,
+  contentType: 'application/problem+json',
+  headers: { 'Retry-After': '1' },
+  body: JSON.stringify({
+    type: '/problems/unavailable', title: 'Service temporarily unavailable', status: 503,
+    detail: 'The service is busy or restarting. Try again shortly.',
+  }),
+};
+
+test('a login the server is too busy for is sent again by itself', async ({ page, request }) => {
+  const email = uniqueEmail('bram');
+  await signupViaApi(request, email, 'Bram');
+  let tries = 0;
+  await page.route('**/api/auth/login', async (route) => {
+    tries += 1;
+    if (tries <= 2) await route.fulfill(BUSY);
+    else await route.continue();
+  });
+  await page.goto('/login');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('button', { name: 'Bezig…' })).toBeDisabled();
+  await expect(page.getByRole('heading', { level: 2, name: 'Welkom, Bram' })).toBeVisible();
+  expect(tries).toBe(3);
+});
+
+test('a server that stays too busy is told apart from other failures', async ({ page }) => {
+  let tries = 0;
+  await page.route('**/api/auth/login', async (route) => {
+    tries += 1;
+    await route.fulfill(BUSY);
+  });
+  await page.goto('/login');
+  await page.getByLabel('E-mailadres').fill('somebody@example.nl');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('alert')).toContainText('Wijkveilig heeft het nu te druk.');
+  // The first try and three more, then the form is the user's again.
+  expect(tries).toBe(4);
+  await expect(page.getByRole('button', { name: 'Inloggen' })).toBeEnabled();
 });

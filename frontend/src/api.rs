@@ -37,9 +37,8 @@ impl ApiError {
             ApiError::Network => t.network_error.into(),
             ApiError::Problem(p) => match p.kind() {
                 Some(ErrorKind::RateLimited) => t.rate_limited.into(),
-                Some(ErrorKind::Internal) | Some(ErrorKind::Unavailable) | None => {
-                    t.generic_error.into()
-                }
+                Some(ErrorKind::Unavailable) => t.busy_error.into(),
+                Some(ErrorKind::Internal) | None => t.generic_error.into(),
                 _ => p.detail.clone(),
             },
         }
@@ -99,6 +98,51 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
 ) -> Result<T, ApiError> {
     parse(send(builder(method, path), to_json(body)).await)
+}
+
+/// Waits before sending again a request the server found too busy for
+/// (503): about as long as its `Retry-After: 1`, less the first time.
+const BUSY_WAITS_MS: [f64; 3] = [300.0, 700.0, 1_500.0];
+
+/// Sends a request that hashes a password (sign-up, login, a new password)
+/// until the server has room for it. The server hashes a few at a time and
+/// answers the rest 503 at once, before doing anything else, so sending again
+/// is safe; the form shows "Working…" meanwhile. Each wait is jittered, so that
+/// the many people refused in one rush do not all come back at once.
+async fn when_free<F, Fut>(mut attempt: F) -> Result<String, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<String, ApiError>>,
+{
+    for wait in BUSY_WAITS_MS {
+        match attempt().await {
+            Err(ApiError::Problem(p)) if p.status == 503 => {
+                sleep_ms(wait * (0.5 + js_sys::Math::random())).await
+            }
+            other => return other,
+        }
+    }
+    attempt().await
+}
+
+async fn sleep_ms(ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+}
+
+/// [`call`] for a request that hashes a password: see [`when_free`].
+pub async fn call_hashing<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    let body = to_json(body);
+    parse(when_free(|| send(builder(method.clone(), path), body.clone())).await)
 }
 
 /// A public read (no access token).
@@ -228,6 +272,17 @@ impl Session {
         body: Option<&B>,
     ) -> Result<T, ApiError> {
         parse(self.send(method, path, to_json(body)).await)
+    }
+
+    /// [`Session::call`] for a request that hashes a password: see [`when_free`].
+    pub async fn call_hashing<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let body = to_json(body);
+        parse(when_free(|| self.send(method.clone(), path, body.clone())).await)
     }
 
     async fn send(

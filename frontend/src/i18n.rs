@@ -25,6 +25,7 @@ pub struct Texts {
     pub network_error: &'static str,
     pub generic_error: &'static str,
     pub rate_limited: &'static str,
+    pub busy_error: &'static str,
     pub busy: &'static str,
     pub saved: &'static str,
 
@@ -133,6 +134,7 @@ pub const NL: Texts = Texts {
     network_error: "Geen verbinding met Wijkveilig. Controleer je internet en probeer het opnieuw.",
     generic_error: "Er ging iets mis. Probeer het later opnieuw.",
     rate_limited: "Te veel pogingen. Wacht even en probeer het opnieuw.",
+    busy_error: "Wijkveilig heeft het nu te druk. Probeer het over een minuut opnieuw.",
     busy: "Bezig…",
     saved: "Opgeslagen.",
 
@@ -257,6 +259,7 @@ pub const EN: Texts = Texts {
     network_error: "Cannot reach Wijkveilig. Check your connection and try again.",
     generic_error: "Something went wrong. Please try again later.",
     rate_limited: "Too many attempts. Wait a moment and try again.",
+    busy_error: "Wijkveilig is too busy right now. Please try again in a minute.",
     busy: "Working…",
     saved: "Saved.",
 

@@ -49,8 +49,12 @@ pub fn Login() -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::call::<_, SessionResponse>(Method::POST, "/api/auth/login", Some(&body))
-                .await
+            match api::call_hashing::<_, SessionResponse>(
+                Method::POST,
+                "/api/auth/login",
+                Some(&body),
+            )
+            .await
             {
                 Ok(s) => {
                     form.done();

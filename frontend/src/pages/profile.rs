@@ -293,7 +293,7 @@ fn ChangePassword() -> impl IntoView {
         };
         spawn_local(async move {
             match session
-                .call::<_, ()>(Method::POST, "/api/me/password", Some(&body))
+                .call_hashing::<_, ()>(Method::POST, "/api/me/password", Some(&body))
                 .await
             {
                 Ok(()) => {

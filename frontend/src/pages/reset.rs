@@ -98,7 +98,7 @@ fn ChooseNew(token: String) -> impl IntoView {
             new_password: password.get_untracked(),
         };
         spawn_local(async move {
-            match api::call::<_, Accepted>(
+            match api::call_hashing::<_, Accepted>(
                 Method::POST,
                 "/api/auth/password-reset/confirm",
                 Some(&body),

@@ -104,8 +104,12 @@ pub fn Signup() -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::call::<_, SessionResponse>(Method::POST, "/api/auth/signup", Some(&body))
-                .await
+            match api::call_hashing::<_, SessionResponse>(
+                Method::POST,
+                "/api/auth/signup",
+                Some(&body),
+            )
+            .await
             {
                 Ok(s) => {
                     form.done();
