@@ -43,6 +43,20 @@ async function audit(page, path, keepLogin) {
   return lhr;
 }
 
+/** Audits `path`; a run that Lighthouse itself could not record (a runtime
+ * error such as NO_NAVSTART, no scores at all) is run again, up to twice:
+ * it measured nothing, so it says nothing about the page. */
+async function measure(name, page, path, keepLogin) {
+  for (let attempt = 1; ; attempt += 1) {
+    const lhr = await audit(page, path, keepLogin);
+    if (!lhr.runtimeError || attempt === 3) {
+      report(name, lhr);
+      return;
+    }
+    console.log(`${name.padEnd(16)} Lighthouse could not measure (${lhr.runtimeError.code}); again`);
+  }
+}
+
 let failed = false;
 function report(name, lhr) {
   const scores = Object.fromEntries(
@@ -74,8 +88,8 @@ function report(name, lhr) {
 
 try {
   const page = await browser.newPage();
-  report('home', await audit(page, '/', false));
-  report('sign-up', await audit(page, '/signup', false));
+  await measure('home', page, '/', false);
+  await measure('sign-up', page, '/signup', false);
 
   // Sign up through the form, as a student would: the session (refresh
   // cookie) stays for the report page.
@@ -91,7 +105,7 @@ try {
     page.waitForFunction(() => location.pathname !== '/signup', { timeout: 15000 }),
     page.click('button[type="submit"]'),
   ]);
-  report('file a report', await audit(page, '/reports/new', true));
+  await measure('file a report', page, '/reports/new', true);
 } finally {
   await browser.close();
 }
