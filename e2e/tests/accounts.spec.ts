@@ -54,6 +54,12 @@ test('wrong credentials are reported without saying which was wrong', async ({ p
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page.getByRole('alert')).toContainText('Email address or password is not correct.');
   await expect(page.getByLabel('Wachtwoord', { exact: true })).toHaveValue('');
+  // The emptied password field is not listed as a mistake.
+  await expect(page.getByRole('alert').getByRole('link')).toHaveCount(0);
+  await expect(page.getByText('Vul dit veld in.')).toHaveCount(0);
+  // Sent again without one, it is.
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('alert').getByRole('link')).toHaveCount(1);
 });
 
 /** What the server answers when its password hashing queue is full. */
@@ -96,6 +102,7 @@ test('a server that stays too busy is told apart from other failures', async ({ 
   await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page.getByRole('alert')).toContainText('Wijkveilig heeft het nu te druk.');
+  await expect(page.getByRole('alert').getByRole('link')).toHaveCount(0);
   // The first try and three more, then the form is the user's again.
   expect(tries).toBe(4);
   await expect(page.getByRole('button', { name: 'Inloggen' })).toBeEnabled();

@@ -23,11 +23,14 @@ pub fn Login() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let touched = [RwSignal::new(false), RwSignal::new(false)];
+    // Emptied after a failed login: not the person's mistake, so no "fill in
+    // this field" for it until they submit again.
+    let cleared = RwSignal::new(false);
     let email_error = field_error(form, "email", touched[0], move || {
         code(validate_email("email", &email.get()))
     });
     let password_error = field_error(form, "password", touched[1], move || {
-        password.get().is_empty().then(|| "required".to_owned())
+        (password.get().is_empty() && !cleared.get()).then(|| "required".to_owned())
     });
     let items = summary_items(vec![
         ("email", |t| t.email_label, email_error),
@@ -36,6 +39,7 @@ pub fn Login() -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        cleared.set(false);
         if form.pending.get_untracked()
             || !form.begin(|| {
                 email_error.get_untracked().is_some() || password_error.get_untracked().is_some()
@@ -63,6 +67,7 @@ pub fn Login() -> impl IntoView {
                 }
                 Err(e) => {
                     password.set(String::new());
+                    cleared.set(true);
                     form.fail(e, i18n.t());
                 }
             }
