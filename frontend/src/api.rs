@@ -101,7 +101,9 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
 }
 
 /// Waits before sending again a request the server found too busy for
-/// (503): about as long as its `Retry-After: 1`, less the first time.
+/// (503), each jittered by ±50 %: shorter than its `Retry-After: 1` at first,
+/// since a hashing slot frees up within tens of milliseconds on a quiet
+/// server, longer at the last.
 const BUSY_WAITS_MS: [f64; 3] = [300.0, 700.0, 1_500.0];
 
 /// Sends a request that hashes a password (sign-up, login, a new password)
