@@ -117,6 +117,9 @@ pub struct Config {
     pub database_url: Secret,
     pub database_kind: DatabaseKind,
     pub db_pool_size: u32,
+    /// The longest a request's statement may run (PostgreSQL), or wait for
+    /// the write lock (SQLite), before it is given up and answered 503.
+    pub db_statement_timeout: Duration,
     pub jwt_secret: Secret,
     pub environment: Environment,
     pub cors_origin: Option<String>,
@@ -206,6 +209,24 @@ impl Config {
             },
         };
 
+        // Requests take milliseconds: a statement that runs this long is stuck
+        // (a lock that a hung session holds, a runaway plan) and would keep its
+        // connection, and soon the pool's others, from everyone else.
+        let db_statement_timeout = match get("WIJKVEILIG_DB_STATEMENT_TIMEOUT_MS") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (100..=600_000).contains(n))
+                .map(Duration::from_millis)
+                .ok_or_else(|| {
+                    err(
+                        "WIJKVEILIG_DB_STATEMENT_TIMEOUT_MS",
+                        "must be a number of milliseconds from 100 to 600000",
+                    )
+                })?,
+            None => Duration::from_secs(10),
+        };
+
         let jwt_secret = jwt_secret(&get, environment, &data_dir)?;
 
         let cors_origin = get("WIJKVEILIG_CORS_ORIGIN");
@@ -280,6 +301,7 @@ impl Config {
             database_url: Secret::new(database_url),
             database_kind,
             db_pool_size,
+            db_statement_timeout,
             jwt_secret,
             environment,
             cors_origin,
@@ -451,6 +473,8 @@ mod tests {
             ("WIJKVEILIG_CORS_ORIGIN", "example.org"),
             ("WIJKVEILIG_SMTP_URL", "http://mail"),
             ("WIJKVEILIG_AREA", "53,6,52,7"),
+            ("WIJKVEILIG_DB_STATEMENT_TIMEOUT_MS", "0"),
+            ("WIJKVEILIG_DB_STATEMENT_TIMEOUT_MS", "10s"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var);

@@ -209,9 +209,21 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(_, info) if connection_lost(info.message()) => {
                 ApiError::Unavailable(format!("database connection lost: {}", info.message()))
             }
+            // A statement past the serving connections' limit (see
+            // `db::establish_serving`): stuck behind a lock or a load the
+            // database cannot take now. Nothing of it is stored; try again.
+            Error::DatabaseError(_, info) if timed_out(info.message()) => {
+                ApiError::Unavailable(format!("database busy: {}", info.message()))
+            }
             other => ApiError::Internal(other.into()),
         }
     }
+}
+
+/// PostgreSQL's statement timeout (SQLSTATE 57014), SQLite's busy timeout.
+fn timed_out(message: &str) -> bool {
+    message.contains("canceling statement due to statement timeout")
+        || message.contains("database is locked")
 }
 
 /// libpq's and PostgreSQL's words for a connection that is gone.

@@ -242,6 +242,10 @@ pub fn purge(
             if !got.locked {
                 return Ok(PurgeOutcome::Busy);
             }
+            // Not a request: the purge may delete a lot at once (the first
+            // run after a long pause), so the serving connection's statement
+            // timeout is lifted until this transaction ends.
+            diesel::sql_query("SET LOCAL statement_timeout = 0").execute(conn)?;
         }
         let days: std::collections::HashMap<String, i32> =
             retention_days(conn)?.into_iter().collect();

@@ -52,8 +52,8 @@ impl Application {
         config: Config,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
+        migrate(&config).await?;
         let pool = db::build_pool(&config)?;
-        migrate(&pool).await?;
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config),
             hasher: Hasher::new(config.password_hash_concurrency)?,
@@ -138,13 +138,21 @@ impl Application {
     }
 }
 
-async fn migrate(pool: &Pool) -> anyhow::Result<()> {
-    let applied = db::run(pool, |conn| Ok(db::run_migrations(conn)?))
-        .await
-        .map_err(|e| match e {
-            ApiError::Internal(e) => e,
-            e => anyhow::anyhow!("cannot reach the database: {e}"),
-        })?;
+/// Migrations run on a connection of their own, not a pooled one: the
+/// pool's statements are cut off after `db_statement_timeout`, and a
+/// migration on a large table, or the wait for another instance's, may take
+/// longer.
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let (url, kind) = (
+        config.database_url.expose().to_owned(),
+        config.database_kind,
+    );
+    let applied = tokio::task::spawn_blocking(move || {
+        let mut conn = db::establish(&url, kind)
+            .map_err(|e| anyhow::anyhow!("cannot reach the database: {e}"))?;
+        db::run_migrations(&mut conn)
+    })
+    .await??;
     for version in applied {
         tracing::info!(%version, "migration applied");
     }

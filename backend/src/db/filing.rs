@@ -31,6 +31,7 @@
 //! SQLite files on its writer thread, which batches every write already.
 
 use std::sync::mpsc;
+use std::time::Duration;
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
@@ -40,7 +41,7 @@ use diesel::{Column, Expression};
 
 use super::reports::{EventRow, FilingLookup, NewEvent, NewReport, ReportRow};
 use super::schema::{report_events, reports};
-use super::{establish, DbConnection};
+use super::{establish_serving, DbConnection};
 use crate::config::DatabaseKind;
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::rollup::{ActivityState, RollupColumns, Tally};
@@ -456,12 +457,17 @@ pub struct Lane {
 }
 
 impl Lane {
-    pub fn start(url: String) -> anyhow::Result<Lane> {
-        Lane::with_queue(url, QUEUE)
+    /// A lane whose statements may run for `statement_timeout` each.
+    pub fn start(url: String, statement_timeout: Duration) -> anyhow::Result<Lane> {
+        Lane::with_queue(url, statement_timeout, QUEUE)
     }
 
     /// A lane on which at most `queue` filings wait.
-    pub fn with_queue(url: String, queue: usize) -> anyhow::Result<Lane> {
+    pub fn with_queue(
+        url: String,
+        statement_timeout: Duration,
+        queue: usize,
+    ) -> anyhow::Result<Lane> {
         let (jobs, queue) = mpsc::sync_channel::<Box<dyn Job>>(queue);
         let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
         for n in 0..THREADS {
@@ -473,7 +479,9 @@ impl Lane {
                     // Ends when the last sender (the pool) is gone.
                     while let Some(batch) = next_batch(&queue) {
                         if conn.is_none() {
-                            conn = establish(&url, DatabaseKind::Postgres).ok();
+                            conn =
+                                establish_serving(&url, DatabaseKind::Postgres, statement_timeout)
+                                    .ok();
                         }
                         if !run_batch(conn.as_mut(), batch) {
                             conn = None;

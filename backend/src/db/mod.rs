@@ -112,13 +112,15 @@ fn configure_sqlite() {
 pub struct Manager {
     url: String,
     kind: DatabaseKind,
+    statement_timeout: Duration,
 }
 
 impl Manager {
-    pub fn new(url: &str, kind: DatabaseKind) -> Self {
+    pub fn new(url: &str, kind: DatabaseKind, statement_timeout: Duration) -> Self {
         Manager {
             url: url.to_owned(),
             kind,
+            statement_timeout,
         }
     }
 }
@@ -160,12 +162,35 @@ pub fn establish(url: &str, kind: DatabaseKind) -> diesel::ConnectionResult<DbCo
     }
 }
 
+/// A connection that serves requests: [`establish`]ed, with a limit on how
+/// long one statement may run (PostgreSQL) or wait for the write lock
+/// (SQLite). Past it the statement fails, and its request gets 503 (see
+/// `ApiError::from`), instead of keeping the connection from everyone else.
+/// Migrations and the command-line tasks use [`establish`] alone: they may
+/// take longer.
+pub fn establish_serving(
+    url: &str,
+    kind: DatabaseKind,
+    statement_timeout: Duration,
+) -> diesel::ConnectionResult<DbConnection> {
+    let mut conn = establish(url, kind)?;
+    let ms = statement_timeout.as_millis();
+    let setting = match kind {
+        DatabaseKind::Postgres => format!("SET statement_timeout = {ms}"),
+        DatabaseKind::Sqlite => format!("PRAGMA busy_timeout = {ms}"),
+    };
+    conn.batch_execute(&setting)
+        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+    Ok(conn)
+}
+
 impl ManageConnection for Manager {
     type Connection = DbConnection;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
-        establish(&self.url, self.kind).map_err(diesel::r2d2::Error::ConnectionError)
+        establish_serving(&self.url, self.kind, self.statement_timeout)
+            .map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
@@ -198,7 +223,11 @@ fn turns_per_connection(kind: DatabaseKind) -> usize {
 const POOL_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
-    let manager = Manager::new(config.database_url.expose(), config.database_kind);
+    let manager = Manager::new(
+        config.database_url.expose(),
+        config.database_kind,
+        config.db_statement_timeout,
+    );
     let connections = r2d2::Pool::builder()
         .max_size(config.db_pool_size)
         // Validating on every checkout costs ~16% of write throughput on
@@ -212,10 +241,17 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
     let url = config.database_url.expose().to_owned();
     let (writer, filing) = match config.database_kind {
         DatabaseKind::Sqlite => (
-            Some(writer::Writer::start(url, config.database_kind)?),
+            Some(writer::Writer::start(
+                url,
+                config.database_kind,
+                config.db_statement_timeout,
+            )?),
             None,
         ),
-        DatabaseKind::Postgres => (None, Some(filing::Lane::start(url)?)),
+        DatabaseKind::Postgres => (
+            None,
+            Some(filing::Lane::start(url, config.db_statement_timeout)?),
+        ),
     };
     Ok(Pool {
         connections,

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
-use super::{establish, DbConnection};
+use super::{establish_serving, DbConnection};
 use crate::config::DatabaseKind;
 use crate::error::{ApiError, ApiResult};
 
@@ -45,7 +45,11 @@ struct Outcome {
 }
 
 impl Writer {
-    pub(super) fn start(url: String, kind: DatabaseKind) -> anyhow::Result<Writer> {
+    pub(super) fn start(
+        url: String,
+        kind: DatabaseKind,
+        lock_timeout: std::time::Duration,
+    ) -> anyhow::Result<Writer> {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -61,7 +65,7 @@ impl Writer {
                         }
                     }
                     if conn.is_none() {
-                        conn = establish(&url, kind).ok();
+                        conn = establish_serving(&url, kind, lock_timeout).ok();
                     }
                     if !run_batch(conn.as_mut(), batch) {
                         conn = None;
@@ -162,7 +166,7 @@ mod tests {
     use diesel::sql_types::{BigInt, Integer};
 
     use super::*;
-    use crate::db::write_tx;
+    use crate::db::{establish, write_tx};
 
     #[derive(QueryableByName)]
     struct N {
@@ -184,7 +188,12 @@ mod tests {
     async fn batched_writes_fail_alone_and_are_answered_once_committed() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let writer = Writer::start(url.clone(), DatabaseKind::Sqlite).unwrap();
+        let writer = Writer::start(
+            url.clone(),
+            DatabaseKind::Sqlite,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
         writer
             .run(|c| {
                 diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY)").execute(c)?;

@@ -317,3 +317,59 @@ async fn a_vanished_database_gives_503_and_the_server_recovers() {
         200
     );
 }
+
+/// A lock that a stuck session holds does not hang the requests behind it:
+/// past the statement timeout they get 503 with Retry-After, nothing half
+/// done is kept, and once the lock is gone the same requests succeed.
+/// PostgreSQL: the reports table locked outright, so reads and the filing
+/// lane both wait and are cut off. SQLite: the write lock held, so filing
+/// (the writer thread) is cut off, and reads, which WAL never blocks, go on.
+#[tokio::test]
+async fn a_statement_stuck_on_a_lock_gives_503_and_keeps_nothing() {
+    use diesel::RunQueryDsl;
+    use std::time::Duration as D;
+    let app = spawn_app_with(|c| c.db_statement_timeout = D::from_millis(300)).await;
+    let pg = app.kind == backend::config::DatabaseKind::Postgres;
+    let s = app.signup("anna@example.nl").await;
+    let category = category_id(&app, "noise").await;
+    let body = json!({
+        "category_id": category,
+        "description": "Harde muziek en geschreeuw tot vier uur 's nachts",
+        "occurred_at": (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339(),
+        "neighbourhood_id": 9,
+    });
+    let file = || app.send_auth(reqwest::Method::POST, "/api/reports", &s.token, &body);
+    let mine = || app.get_auth("/api/reports?mine=true", &s.token);
+    ok_json(file().await, 201).await;
+
+    let mut lock = app.conn();
+    let hold = if pg {
+        "BEGIN; LOCK TABLE reports IN ACCESS EXCLUSIVE MODE"
+    } else {
+        "BEGIN IMMEDIATE"
+    };
+    for sql in hold.split("; ") {
+        diesel::sql_query(sql).execute(&mut lock).unwrap();
+    }
+    let started = Instant::now();
+    let refused = file().await;
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert_problem(refused, 503, None).await;
+    if pg {
+        assert_problem(mine().await, 503, None).await;
+    } else {
+        assert_eq!(ok_json(mine().await, 200).await["total"], 1);
+    }
+    assert!(
+        started.elapsed() < D::from_secs(5),
+        "the refusals took {:?}",
+        started.elapsed()
+    );
+
+    diesel::sql_query("ROLLBACK").execute(&mut lock).unwrap();
+    // The refused report is not stored; the next one is.
+    let list = ok_json(mine().await, 200).await;
+    assert_eq!(list["total"], 1, "{list}");
+    ok_json(file().await, 201).await;
+    assert_eq!(ok_json(mine().await, 200).await["total"], 2);
+}

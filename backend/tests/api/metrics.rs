@@ -1198,7 +1198,12 @@ async fn a_full_filing_lane_refuses_at_once() {
     if app.kind != backend::config::DatabaseKind::Postgres {
         return;
     }
-    let lane = backend::db::filing::Lane::with_queue(app.database_url.clone(), 4).unwrap();
+    let lane = backend::db::filing::Lane::with_queue(
+        app.database_url.clone(),
+        std::time::Duration::from_secs(10),
+        4,
+    )
+    .unwrap();
     let (anna, noise, mut lock) = anna_with_rollups_held(&app).await;
     let submit = |n: usize| {
         let lane = lane.clone();
