@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { PASSWORD, PNG, expectAccessible, login, userWithRole, uniqueEmail } from './helpers';
+import { PASSWORD, PNG, expectAccessible, login, tokenFor, userWithRole, uniqueEmail } from './helpers';
 
 async function phone(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ ...test.info().project.use, locale: 'nl-NL' });
@@ -115,4 +115,69 @@ test('a report with a missing description is refused next to the field', async (
   await page.getByLabel('Wat is er gebeurd?').fill('Scooters racen elke avond door het park');
   await page.reload();
   await expect(page.getByLabel('Wat is er gebeurd?')).toHaveValue('Scooters racen elke avond door het park');
+});
+
+test('long lists page by fifty, and the queue opens on what still needs work', async ({ browser, request }) => {
+  const resident = uniqueEmail('paul');
+  const coordinator = uniqueEmail('cora');
+  await userWithRole(request, resident, 'Paul', 'participant');
+  await userWithRole(request, coordinator, 'Cora', 'coordinator');
+  const token = await tokenFor(request, resident, PASSWORD);
+  const categories = await (await request.get('/api/report-categories')).json();
+  const marker = `lantaarnpaal-${Date.now()}`;
+  const ids: number[] = [];
+  for (let n = 1; n <= 52; n++) {
+    const res = await request.post('/api/reports', {
+      headers: { Authorization: `Bearer ${token}` },
+      data: {
+        category_id: categories[0].id, neighbourhood_id: 3,
+        description: `Kapotte ${marker} nummer ${n} bij het fietspad`,
+        occurred_at: new Date(Date.now() - 3_600_000).toISOString(),
+      },
+    });
+    expect(res.status()).toBe(201);
+    ids.push((await res.json()).id);
+  }
+
+  const paul = await phone(browser);
+  await login(paul, resident, PASSWORD);
+  await paul.getByRole('link', { name: 'Mijn meldingen' }).click();
+  const pager = paul.getByRole('navigation', { name: "Pagina's" });
+  await expect(paul.getByRole('status').filter({ hasText: 'meldingen' })).toHaveText('52 meldingen');
+  await expect(paul.locator('ul.reports > li')).toHaveCount(50);
+  await expect(pager).toContainText('1 / 2');
+  await expect(pager.getByRole('button', { name: 'Vorige' })).toBeDisabled();
+  await expectAccessible(paul);
+  await pager.getByRole('button', { name: 'Volgende' }).click();
+  await expect(pager).toContainText('2 / 2');
+  // Newest first: the first two filed are on the second page.
+  await expect(paul.locator('ul.reports > li')).toHaveCount(2);
+  await expect(pager.getByRole('button', { name: 'Volgende' })).toBeDisabled();
+  // Focus does not drop to the top of the page with the disabled button.
+  await expect(pager.getByRole('button', { name: 'Vorige' })).toBeFocused();
+  await paul.keyboard.press('Enter');
+  await expect(pager).toContainText('1 / 2');
+  await expect(paul.locator('ul.reports > li')).toHaveCount(50);
+  await expect(pager.getByRole('button', { name: 'Volgende' })).toBeFocused();
+
+  // A rejected report leaves the queue's first view, and is one filter away.
+  const coordinatorToken = await tokenFor(request, coordinator, PASSWORD);
+  const rejected = await request.post(`/api/reports/${ids[0]}/transitions`, {
+    headers: { Authorization: `Bearer ${coordinatorToken}` },
+    data: { to: 'rejected', public_note: 'Dit is een melding voor de netbeheerder.' },
+  });
+  expect(rejected.status()).toBe(200);
+  const cora = await phone(browser);
+  await login(cora, coordinator, PASSWORD);
+  await cora.getByRole('link', { name: 'Meldingen' }).click();
+  await expect(cora.getByLabel('Status')).toHaveValue('submitted,triaged,forwarded,reopened');
+  await cora.getByLabel('Zoek in de beschrijving').fill(marker);
+  await cora.getByRole('button', { name: 'Zoeken' }).click();
+  await expect(cora.getByRole('status').filter({ hasText: 'meldingen' })).toHaveText('51 meldingen');
+  await cora.getByLabel('Status').selectOption({ label: 'Alle statussen' });
+  await expect(cora.getByRole('status').filter({ hasText: 'meldingen' })).toHaveText('52 meldingen');
+  await cora.getByLabel('Status').selectOption({ label: 'afgewezen' });
+  await expect(cora.locator('ul.reports > li')).toHaveCount(1);
+  await expect(cora.locator('ul.reports > li')).toContainText('afgewezen');
+  await expectAccessible(cora);
 });

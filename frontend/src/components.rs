@@ -1,7 +1,7 @@
 //! Form building blocks: labelled fields with hints and inline errors, an
 //! error summary that takes focus, and the state a form needs.
 
-use leptos::html::Div;
+use leptos::html::{Button, Div};
 use leptos::prelude::*;
 use shared::FieldError;
 
@@ -202,6 +202,90 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
         <p class="notice" role="status" hidden=move || message.get().is_none()>
             {move || message.get().unwrap_or_default()}
         </p>
+    }
+}
+
+/// Where a paged list is: the page shown and the last one. `more`: the
+/// total was counted only up to a cap and this page is full, so pages may
+/// follow `last`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Paging {
+    pub current: u32,
+    pub last: u32,
+    pub more: bool,
+}
+
+impl Paging {
+    /// Page `current` of `per_page` rows, `shown` of them here, of `total`
+    /// (counted up to a cap when `capped`).
+    pub fn new(current: u32, per_page: u32, total: i64, capped: bool, shown: usize) -> Paging {
+        let last = u32::try_from(total.max(0))
+            .unwrap_or(u32::MAX)
+            .div_ceil(per_page.max(1))
+            .max(1);
+        let more = capped && shown as u32 >= per_page;
+        Paging {
+            current,
+            last: if more { last.max(current) } else { last },
+            more,
+        }
+    }
+
+    fn has_next(self) -> bool {
+        self.current < self.last || self.more
+    }
+}
+
+/// Previous and next buttons under a paged list, and where the reader is
+/// ("2 / 5", or "5 / 5+" when more may follow). Rendered once, beside the
+/// list rather than in it, so that a keyboard user's focus stays on the
+/// button while the next page loads; when that button is disabled on
+/// arrival (the first or last page), focus moves to the other one instead
+/// of falling back to the top of the document. Hidden while `paging` is
+/// `None`.
+#[component]
+pub fn Pager(page: RwSignal<u32>, #[prop(into)] paging: Signal<Option<Paging>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let at = move || {
+        paging.get().unwrap_or(Paging {
+            current: 1,
+            last: 1,
+            more: false,
+        })
+    };
+    let (previous, next) = (NodeRef::<Button>::new(), NodeRef::<Button>::new());
+    // Which button was pressed (true: next), until its page has arrived.
+    let pressed = StoredValue::new(None::<bool>);
+    Effect::new(move |_| {
+        if paging.get().is_none() {
+            return;
+        }
+        let Some(forward) = pressed.get_value() else {
+            return;
+        };
+        pressed.set_value(None);
+        let (button, other) = if forward {
+            (next, previous)
+        } else {
+            (previous, next)
+        };
+        let target = button.get_untracked().filter(|b| !b.disabled());
+        if let Some(b) = target.or_else(|| other.get_untracked()) {
+            let _ = b.focus();
+        }
+    });
+    let go = move |forward: bool, to: u32| {
+        pressed.set_value(Some(forward));
+        page.set(to);
+    };
+    view! {
+        <nav class="pager" aria-label=move || i18n.pick("Pagina's", "Pages") hidden=move || paging.get().is_none()>
+            <button type="button" class="button small" node_ref=previous disabled=move || at().current <= 1
+                on:click=move |_| go(false, at().current.saturating_sub(1).max(1))>{move || i18n.t().previous}</button>
+            <span>{move || { let p = at(); format!("{} / {}{}", p.current, p.last, if p.more { "+" } else { "" }) }}</span>
+            <button type="button" class="button small" node_ref=next disabled=move || !at().has_next()
+                on:click=move |_| go(true, at().current + 1)>{move || i18n.t().next}</button>
+        </nav>
     }
 }
 

@@ -7,7 +7,7 @@ use shared::privacy::{AuditPage, RetentionSetting};
 use shared::users::Language;
 
 use crate::api::use_session;
-use crate::components::{fetch, page_title};
+use crate::components::{fetch, page_title, Pager, Paging};
 use crate::i18n::use_i18n;
 use crate::time::fmt_time;
 
@@ -90,7 +90,7 @@ pub fn AdminPrivacy() -> impl IntoView {
         }
     });
     let action = RwSignal::new(String::new());
-    let page = RwSignal::new(1i64);
+    let page = RwSignal::new(1u32);
     let log = fetch(move || {
         let (action, page) = (action.get(), page.get());
         async move {
@@ -153,7 +153,6 @@ pub fn AdminPrivacy() -> impl IntoView {
                 None => view! { <p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(p)) => {
-                    let last = (p.total + p.per_page - 1) / p.per_page.max(1);
                     view! {
                         <div class="table-wrap" tabindex="0" role="region" aria-label=move || i18n.pick("Tabel", "Table")>
                             <table>
@@ -178,14 +177,19 @@ pub fn AdminPrivacy() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <div class="pager">
-                            <button type="button" class="button small" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>{i18n.pick("Vorige", "Previous")}</button>
-                            <span>{format!("{} / {}", p.page, last.max(1))}</span>
-                            <button type="button" class="button small" disabled=move || page.get() >= last on:click=move |_| page.update(|p| *p += 1)>{i18n.pick("Volgende", "Next")}</button>
-                        </div>
                     }.into_any()
                 }
             }}
+            <Pager page paging=Signal::derive(move || log.with(|l| match l {
+                Some(Ok(p)) => Some(Paging::new(
+                    u32::try_from(p.page).unwrap_or(1),
+                    u32::try_from(p.per_page).unwrap_or(1),
+                    p.total,
+                    false,
+                    p.items.len(),
+                )),
+                _ => None,
+            }))/>
         </Show>
     }
 }

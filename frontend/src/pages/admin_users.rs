@@ -4,7 +4,7 @@ use leptos::task::spawn_local;
 use shared::users::{AdminUpdateUserRequest, Role, UserDto, UserPage, DEFAULT_PER_PAGE};
 
 use crate::api::use_session;
-use crate::components::{fetch, page_title, Notice};
+use crate::components::{fetch, page_title, Notice, Pager, Paging};
 use crate::i18n::{role_name, use_i18n};
 
 fn encode(s: &str) -> String {
@@ -128,22 +128,17 @@ pub fn AdminUsers() -> impl IntoView {
                 None => view! { <p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.message(i18n.t())}</p> }.into_any(),
                 Some(Ok(p)) => {
-                    let pages = (p.total.max(1) as u32).div_ceil(p.per_page);
-                    let current = p.page;
                     view! {
                         <p role="status">{p.total} " " {move || i18n.t().users_found}</p>
                         {p.items.is_empty().then(|| view! { <p>{move || i18n.t().no_users}</p> })}
                         <ul class="users">{p.items.into_iter().map(row).collect_view()}</ul>
-                        <nav class="pager" aria-label="Pagination">
-                            <button type="button" class="button small" disabled={current <= 1}
-                                on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{move || i18n.t().previous}</button>
-                            <span>{current} " / " {pages}</span>
-                            <button type="button" class="button small" disabled={current >= pages}
-                                on:click=move |_| page.update(|p| *p += 1)>{move || i18n.t().next}</button>
-                        </nav>
                     }.into_any()
                 }
             }}
+            <Pager page paging=Signal::derive(move || users.with(|u| match u {
+                Some(Ok(p)) => Some(Paging::new(p.page, p.per_page, p.total, false, p.items.len())),
+                _ => None,
+            }))/>
         </Show>
     }
 }

@@ -18,6 +18,7 @@ use super::neighbourhoods::load_neighbourhoods;
 use crate::api::{self, use_session};
 use crate::components::{
     code, fetch, field_error, page_title, summary_items, ErrorSummary, Field, FormState, Notice,
+    Pager, Paging,
 };
 use crate::i18n::{reports_for, status_name, use_i18n};
 use crate::time::{fmt_time, local_now_input, parse_local};
@@ -438,7 +439,14 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
     // The dashboard drills down here with its filters in the address.
     let start = leptos_router::hooks::use_query_map().get_untracked();
     let initial = |k: &str| start.get(k).unwrap_or_default();
-    let status = RwSignal::new(initial("status"));
+    // Opened from the menu (no filters in the address), the queue shows
+    // what still needs work; closed reports would otherwise lead the
+    // due-date order.
+    let status = RwSignal::new(if queue && start.latest_values().next().is_none() {
+        OPEN_STATUSES.to_owned()
+    } else {
+        initial("status")
+    });
     let kind = RwSignal::new(initial("kind"));
     let overdue = RwSignal::new(start.get("overdue").is_some());
     let category_f = RwSignal::new(initial("category_id"));
@@ -447,9 +455,16 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
     let to_f = RwSignal::new(initial("to"));
     let text = RwSignal::new(String::new());
     let applied_text = RwSignal::new(String::new());
+    let page = RwSignal::new(1u32);
+    // A new filter starts again on the first page.
+    let refilter = move |filter: RwSignal<String>, value: String| {
+        page.set(1);
+        filter.set(value);
+    };
     let neighbourhoods = load_neighbourhoods();
     let reports = fetch(move || {
         let (status, kind, overdue) = (status.get(), kind.get(), overdue.get());
+        let page = page.get();
         let extra: Vec<(&str, String)> = vec![
             ("category_id", category_f.get()),
             ("neighbourhood_id", hood_f.get()),
@@ -458,7 +473,7 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
             ("q", applied_text.get()),
         ];
         async move {
-            let mut path = String::from("/api/reports?per_page=50");
+            let mut path = format!("/api/reports?per_page={PER_PAGE}&page={page}");
             if !queue {
                 path.push_str("&mine=true");
             } else {
@@ -492,28 +507,29 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                 <div class="filters">
                     <div class="field">
                         <label for="filter-status">{move || i18n.r().status}</label>
-                        <select id="filter-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                            <option value="">{move || i18n.r().all_statuses}</option>
+                        <select id="filter-status" on:change=move |ev| refilter(status, event_target_value(&ev))>
+                            <option value="" selected=move || status.get().is_empty()>{move || i18n.r().all_statuses}</option>
+                            <option value=OPEN_STATUSES selected=move || status.get() == OPEN_STATUSES>{move || i18n.pick("Open (nog te doen)", "Open (to do)")}</option>
                             {ReportStatus::ALL.into_iter().map(|s| view! {
-                                <option value=s.as_str()>{move || status_name(i18n.lang.get(), s)}</option>
+                                <option value=s.as_str() selected=move || status.get() == s.as_str()>{move || status_name(i18n.lang.get(), s)}</option>
                             }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for="filter-kind">{move || i18n.r().kind_legend}</label>
-                        <select id="filter-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <select id="filter-kind" on:change=move |ev| refilter(kind, event_target_value(&ev))>
                             <option value="">{move || i18n.r().all_kinds}</option>
                             <option value="nuisance" selected=move || kind.get() == "nuisance">{move || i18n.r().kind_nuisance}</option>
                             <option value="burglary" selected=move || kind.get() == "burglary">{move || i18n.r().kind_burglary}</option>
                         </select>
                     </div>
                     <div class="field check choice">
-                        <input type="checkbox" id="filter-overdue" prop:checked=move || overdue.get() on:change=move |ev| overdue.set(event_target_checked(&ev))/>
+                        <input type="checkbox" id="filter-overdue" prop:checked=move || overdue.get() on:change=move |ev| { page.set(1); overdue.set(event_target_checked(&ev)); }/>
                         <label for="filter-overdue">{move || i18n.r().only_overdue}</label>
                     </div>
                     <div class="field">
                         <label for="filter-category">{move || i18n.r().category_label}</label>
-                        <select id="filter-category" on:change=move |ev| category_f.set(event_target_value(&ev))>
+                        <select id="filter-category" on:change=move |ev| refilter(category_f, event_target_value(&ev))>
                             <option value="">{move || i18n.r().all_kinds}</option>
                             {move || categories.get().map(|cats| cats.into_iter().map(|c| {
                                 let name = if i18n.lang.get() == Language::Nl { c.name_nl } else { c.name_en };
@@ -525,7 +541,7 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                     </div>
                     <div class="field">
                         <label for="filter-neighbourhood">{move || i18n.t().neighbourhood_label}</label>
-                        <select id="filter-neighbourhood" on:change=move |ev| hood_f.set(event_target_value(&ev))>
+                        <select id="filter-neighbourhood" on:change=move |ev| refilter(hood_f, event_target_value(&ev))>
                             <option value="">"—"</option>
                             {move || neighbourhoods.get().map(|list| list.into_iter().map(|n| {
                                 let v = n.id.to_string();
@@ -536,15 +552,15 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                     </div>
                     <div class="field">
                         <label for="filter-from">{move || if i18n.lang.get() == Language::Nl { "Vanaf" } else { "From" }}</label>
-                        <input type="date" id="filter-from" prop:value=move || from_f.get() on:change=move |ev| from_f.set(event_target_value(&ev))/>
+                        <input type="date" id="filter-from" prop:value=move || from_f.get() on:change=move |ev| refilter(from_f, event_target_value(&ev))/>
                     </div>
                     <div class="field">
                         <label for="filter-to">{move || if i18n.lang.get() == Language::Nl { "Tot en met" } else { "Until" }}</label>
-                        <input type="date" id="filter-to" prop:value=move || to_f.get() on:change=move |ev| to_f.set(event_target_value(&ev))/>
+                        <input type="date" id="filter-to" prop:value=move || to_f.get() on:change=move |ev| refilter(to_f, event_target_value(&ev))/>
                     </div>
                     <form class="field" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
-                        applied_text.set(text.get_untracked());
+                        refilter(applied_text, text.get_untracked());
                     }>
                         <label for="filter-text">{move || if i18n.lang.get() == Language::Nl { "Zoek in de beschrijving" } else { "Search the description" }}</label>
                         <input type="search" id="filter-text" minlength="3" maxlength="100" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
@@ -555,12 +571,21 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
             {move || match reports.get() {
                 None => view! { <p>{move || i18n.t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.message(i18n.t())}</p> }.into_any(),
-                Some(Ok(page)) if page.items.is_empty() => view! { <p>{move || i18n.r().none_yet}</p> }.into_any(),
-                Some(Ok(page)) => {
+                Some(Ok(list)) if list.items.is_empty() && list.page <= 1 => view! {
+                    <p role="status">{move || if queue { i18n.pick("Geen meldingen met deze filters.", "No reports match these filters.") } else { i18n.r().none_yet }}</p>
+                }.into_any(),
+                Some(Ok(list)) => {
                     let cats = categories.get().unwrap_or_default();
+                    let count = if list.total_capped {
+                        format!("{} {}", i18n.pick("Meer dan", "More than"), list.total)
+                    } else {
+                        list.total.to_string()
+                    };
+                    let one = list.total == 1 && !list.total_capped;
                     view! {
+                        <p role="status">{count} " " {move || if one { i18n.pick("melding", "report") } else { i18n.pick("meldingen", "reports") }}</p>
                         <ul class="reports">
-                            {page.items.into_iter().map(|r| {
+                            {list.items.into_iter().map(|r| {
                                 let lang = i18n.lang.get();
                                 let name = category_name(&cats, r.category_id, lang);
                                 view! {
@@ -576,9 +601,21 @@ pub fn ReportList(#[prop(optional)] queue: bool) -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <Pager page paging=Signal::derive(move || reports.with(|r| match r {
+                Some(Ok(l)) if !(l.items.is_empty() && l.page <= 1) => {
+                    Some(Paging::new(l.page, l.per_page, l.total, l.total_capped, l.items.len()))
+                }
+                _ => None,
+            }))/>
         </Show>
     }
 }
+
+/// Reports a page of the list shows.
+const PER_PAGE: u32 = 50;
+
+/// The statuses of reports that still need work: the queue's first view.
+const OPEN_STATUSES: &str = "submitted,triaged,forwarded,reopened";
 
 #[component]
 pub fn MyReports() -> impl IntoView {
