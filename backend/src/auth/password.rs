@@ -1,9 +1,9 @@
 //! Argon2id hashing with OWASP parameters, bounded so that a login burst
 //! cannot starve the blocking pool and with it every other request.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString,
@@ -38,15 +38,30 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Runs hashes on threads of its own, a few at a time and at a lower CPU
-/// priority than request handling, so that a burst of logins takes only the
-/// CPU that reads and writes leave over. Requests queue briefly; past
-/// `max_waiting` they get 503 at once rather than a long wait.
+/// Runs hashes on threads of its own, a few at a time, so that a burst of
+/// logins cannot starve the blocking pool and with it every other request.
+///
+/// While the machine has CPU to spare, a hash takes as long as it computes
+/// (~25 ms), and a few requests may wait for one. When it has none (the
+/// hash's wall time well above its CPU time: other threads wanted the CPU),
+/// each thread rests after a hash for twice the CPU time it took, so that
+/// hashing keeps about a quarter of a core, and a request may wait only for
+/// a thread that rests, one per thread (so a user's next step, such as
+/// logging in right after signing up, is not refused for arriving in the
+/// rest): it is answered within about one hash and one rest, and the others
+/// get 503 at once instead of queueing behind slow hashes. (Hashing
+/// at a low CPU priority bounded its share too, but made every accepted
+/// login wait hundreds of milliseconds on a busy machine.)
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    /// One per hashing thread; free while it neither hashes nor rests.
+    free: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
+    /// The last hash found the machine busy.
+    busy: Arc<AtomicBool>,
+    /// Threads resting after a hash.
+    resting: Arc<AtomicUsize>,
     /// Verified when an account does not exist, so both cases take as long.
     dummy_hash: Arc<str>,
     jobs: mpsc::Sender<Job>,
@@ -54,57 +69,92 @@ pub struct Hasher {
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// How many may wait per hashing thread: at ~25 ms a hash, a wait of about
-/// 50 ms when the machine is idle; more get 503 at once.
+/// How many may wait per hashing thread while the machine has CPU to
+/// spare: at ~25 ms a hash, a wait of about 50 ms.
 const WAITING_PER_THREAD: usize = 2;
+
+/// On a busy machine a hashing thread rests this many times the CPU time of
+/// its last hash: hashing then takes about 1 / (2 + REST) of a core (the
+/// hash's wall time being about twice its CPU time when it shares one).
+const REST: u32 = 2;
 
 impl Hasher {
     pub fn new(concurrency: usize) -> anyhow::Result<Hasher> {
         let concurrency = concurrency.max(1);
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
+        let free = Arc::new(Semaphore::new(concurrency));
+        let busy = Arc::new(AtomicBool::new(false));
+        let resting = Arc::new(AtomicUsize::new(0));
         for i in 0..concurrency {
-            let queue = queue.clone();
+            let (queue, free, busy) = (queue.clone(), free.clone(), busy.clone());
+            let resting = resting.clone();
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    lower_priority();
                     // Ends when the last Hasher (sender) is gone.
                     loop {
                         let job = match queue.lock() {
                             Ok(q) => q.recv(),
                             Err(_) => return,
                         };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
+                        let Ok(job) = job else { return };
+                        let (started, cpu_before) = (Instant::now(), thread_cpu_time());
+                        job();
+                        let wall = started.elapsed();
+                        let cpu = thread_cpu_time()
+                            .map(|after| after.saturating_sub(cpu_before.unwrap_or(after)));
+                        let contended = cpu.is_some_and(|cpu| wall > cpu * 3 / 2);
+                        busy.store(contended, Ordering::Relaxed);
+                        if let (true, Some(cpu)) = (contended, cpu) {
+                            resting.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(cpu * REST);
+                            resting.fetch_sub(1, Ordering::SeqCst);
                         }
+                        free.add_permits(1);
                     }
                 })?;
         }
         Ok(Hasher {
-            permits: Arc::new(Semaphore::new(concurrency)),
+            free,
             waiting: Arc::new(AtomicUsize::new(0)),
             max_waiting: concurrency * WAITING_PER_THREAD,
+            busy,
+            resting,
             dummy_hash: hash_password("dummy password that never matches")?.into(),
             jobs,
         })
+    }
+
+    /// How many may wait for a hasher now.
+    fn room(&self) -> usize {
+        if self.busy.load(Ordering::Relaxed) {
+            self.resting.load(Ordering::SeqCst)
+        } else {
+            self.max_waiting
+        }
     }
 
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> ApiResult<T> {
-        let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
-        let guard = WaitGuard(&self.waiting);
-        if queued >= self.max_waiting {
-            return Err(busy());
-        }
-        let permit = tokio::time::timeout(Duration::from_secs(5), self.permits.acquire())
-            .await
-            .map_err(|_| ApiError::Unavailable("password hashing queue timed out".into()))?
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        drop(guard);
+        let permit = match self.free.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
+                let _guard = WaitGuard(&self.waiting);
+                if queued >= self.room() {
+                    return Err(busy());
+                }
+                tokio::time::timeout(Duration::from_secs(5), self.free.acquire())
+                    .await
+                    .map_err(|_| ApiError::Unavailable("password hashing queue timed out".into()))?
+                    .map_err(|e| ApiError::Internal(e.into()))?
+            }
+        };
+        // The thread gives the hasher back once it has hashed (and rested).
+        permit.forget();
         let span = tracing::Span::current();
         let (done, result) = oneshot::channel();
         self.jobs
@@ -113,18 +163,17 @@ impl Hasher {
                 let _ = done.send(work());
             }))
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("hashing threads stopped")))?;
-        let out = result
+        result
             .await
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("hashing thread failed")))?;
-        drop(permit);
-        Ok(out)
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("hashing thread failed")))
     }
 
-    /// Refuses at once when as many wait as may. Login and sign-up ask
-    /// first, so that a refused attempt costs nothing else (no rate-limit
-    /// write, no account lookup).
+    /// Refuses at once when no hasher is free and as many wait as may.
+    /// Login and sign-up ask first, so that a refused attempt costs nothing
+    /// else (no rate-limit write, no account lookup).
     pub fn ensure_room(&self) -> ApiResult<()> {
-        if self.waiting.load(Ordering::SeqCst) >= self.max_waiting {
+        if self.free.available_permits() == 0 && self.waiting.load(Ordering::SeqCst) >= self.room()
+        {
             return Err(busy());
         }
         Ok(())
@@ -150,19 +199,20 @@ impl Hasher {
     }
 }
 
-/// Lowers the calling thread's CPU priority (Linux: nice is per thread).
-fn lower_priority() {
+/// The CPU time the calling thread has used, where the platform tells.
+fn thread_cpu_time() -> Option<Duration> {
     #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on this thread's own id; no memory is involved.
-    unsafe {
-        // Request handling runs at 0; 10 gives hashing about a tenth of a
-        // busy core.
-        const NICENESS: i32 = 10;
-        let tid = libc::gettid();
-        if libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICENESS) != 0 {
-            tracing::warn!("could not lower the priority of a hashing thread");
-        }
+    {
+        let mut t = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes only the timespec it is given.
+        let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+        ok.then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
     }
+    #[cfg(not(target_os = "linux"))]
+    None
 }
 
 /// The answer when the hashing queue is full.
@@ -209,6 +259,43 @@ mod tests {
         assert!(verified > WAITING_PER_THREAD, "{verified} verified");
         assert!(refused > 0, "nothing refused");
         // And the hasher serves again once the burst is over.
+        assert!(hasher.verify("x".into(), None).await.is_ok());
+    }
+
+    /// On a busy machine a burst gets the free hasher, and 503 at once for
+    /// the rest rather than a queue behind its hash.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_a_busy_machine_none_wait_behind_a_hash() {
+        let hasher = Hasher::new(1).unwrap();
+        hasher.busy.store(true, Ordering::Relaxed);
+        let hash = hash_password("fietsen langs het diep").unwrap();
+        let tries: Vec<_> = (0..6)
+            .map(|_| {
+                let (hasher, hash) = (hasher.clone(), hash.clone());
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let answer = hasher
+                        .verify("fietsen langs het diep".into(), Some(hash))
+                        .await;
+                    (answer, started.elapsed())
+                })
+            })
+            .collect();
+        let mut verified = 0;
+        for t in tries {
+            match t.await.unwrap() {
+                (Ok(true), _) => verified += 1,
+                (Err(ApiError::Unavailable(_)), took) => {
+                    assert!(took < Duration::from_millis(20), "refused after {took:?}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(verified, 1);
+        // Rested, the hasher takes the next one.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        hasher.busy.store(true, Ordering::Relaxed);
+        assert!(hasher.ensure_room().is_ok());
         assert!(hasher.verify("x".into(), None).await.is_ok());
     }
 
