@@ -82,25 +82,26 @@ pub async fn signup(
     let body = body.into_inner();
     state.hasher.ensure_room()?;
     let limits = &state.config.rate_limits;
-    ratelimit::check(
+    let mut errors = body.validate();
+    let email = normalize_email(&body.email);
+    let neighbourhood_id = body.neighbourhood_id;
+    let lookup_email = email.clone();
+    // The limit first (every attempt counts, even an invalid one), and what
+    // the checks need from the database in the same trip.
+    let (neighbourhood_ok, taken) = ratelimit::guard_then(
         &state.pool,
         vec![(
             key("signup-ip", &client_ip(&req, &state.config)),
             limits.signup_per_ip,
         )],
+        None,
+        move |conn| {
+            Ok((
+                users::neighbourhood_exists(conn, neighbourhood_id)?,
+                users::email_taken(conn, &lookup_email)?,
+            ))
+        },
     )
-    .await?;
-
-    let mut errors = body.validate();
-    let email = normalize_email(&body.email);
-    let neighbourhood_id = body.neighbourhood_id;
-    let lookup_email = email.clone();
-    let (neighbourhood_ok, taken) = db::run(&state.pool, move |conn| {
-        Ok((
-            users::neighbourhood_exists(conn, neighbourhood_id)?,
-            users::email_taken(conn, &lookup_email)?,
-        ))
-    })
     .await?;
     if !neighbourhood_ok {
         errors.push(FieldError::new(
@@ -218,16 +219,13 @@ pub async fn login(
         key("login-ip", &client_ip(&req, &state.config)),
         limits.login_per_ip,
     );
-    ratelimit::guard(
+    let lookup = email.clone();
+    let user = ratelimit::guard_then(
         &state.pool,
         vec![(key("login-account", &email), limits.login_per_account)],
         Some(ip_limit.clone()),
+        move |conn| Ok(users::find_by_email(conn, &lookup)?),
     )
-    .await?;
-    let lookup = email.clone();
-    let user = db::run(&state.pool, move |conn| {
-        Ok(users::find_by_email(conn, &lookup)?)
-    })
     .await?
     .filter(|u| u.active);
     let hash = user.as_ref().map(|u| u.password_hash.clone());
