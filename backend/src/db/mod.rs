@@ -294,14 +294,42 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
+    run_with(pool, f, true).await
+}
+
+/// [`run_write`] for the last step of a request that has already waited for
+/// something scarcer, a password hash (the session that a login or sign-up
+/// stores): it does not queue for a turn again, only for a connection. So
+/// few requests get past the hasher that they cannot crowd out the rest.
+pub async fn run_write_hashed<T, F>(pool: &Pool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match &pool.writer {
+        Some(writer) => writer.run(f).await,
+        None => run_with(pool, f, false).await,
+    }
+}
+
+async fn run_with<T, F>(pool: &Pool, f: F, queue: bool) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
     // One wait in all: for a turn, then for the connection.
     let deadline = std::time::Instant::now() + POOL_TIMEOUT;
-    let turn = tokio::time::timeout(POOL_TIMEOUT, pool.turns.clone().acquire_owned())
-        .await
-        .map_err(|_| {
-            ApiError::Unavailable("database pool: timed out waiting for a connection".into())
-        })?
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("the pool's turns were closed")))?;
+    let turn = if queue {
+        let turn = tokio::time::timeout(POOL_TIMEOUT, pool.turns.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                ApiError::Unavailable("database pool: timed out waiting for a connection".into())
+            })?
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the pool's turns were closed")))?;
+        Some(turn)
+    } else {
+        None
+    };
     let connections = pool.connections.clone();
     let span = tracing::Span::current();
     actix_web::web::block(move || {
