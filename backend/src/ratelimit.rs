@@ -98,12 +98,13 @@ pub async fn guard(
     hits: Vec<(String, Limit)>,
     watched: Option<(String, Limit)>,
 ) -> ApiResult<()> {
-    guard_then(pool, hits, watched, |_| Ok(())).await
+    db::run_write(pool, move |conn| guard_on(conn, &hits, watched.as_ref())).await
 }
 
-/// [`guard`], then, when no limit refuses, `then` on the same connection:
-/// one trip to the database instead of two (on a busy server each trip
-/// waits its turn for a connection).
+/// [`guard`] for a request that comes with a password hash (login,
+/// sign-up), then, when no limit refuses, `then` on the same connection:
+/// one trip to the database instead of two, on the hashing requests' own
+/// turns ([`db::run_write_for_hash`]).
 pub async fn guard_then<T, F>(
     pool: &Pool,
     hits: Vec<(String, Limit)>,
@@ -114,25 +115,33 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    db::run_write(pool, move |conn| {
-        let mut outcome = Ok(());
-        for (key, limit) in &hits {
-            if let Err(e) = hit(conn, key, *limit) {
-                outcome = Err(e);
-            }
-        }
-        if let Some((key, limit)) = &watched {
-            if let Err(e) = reached(conn, key, *limit) {
-                outcome = Err(e);
-            }
-        }
-        if rand::random::<u8>() == 0 {
-            purge(conn)?;
-        }
-        outcome?;
+    db::run_write_for_hash(pool, move |conn| {
+        guard_on(conn, &hits, watched.as_ref())?;
         then(conn)
     })
     .await
+}
+
+fn guard_on(
+    conn: &mut DbConnection,
+    hits: &[(String, Limit)],
+    watched: Option<&(String, Limit)>,
+) -> ApiResult<()> {
+    let mut outcome = Ok(());
+    for (key, limit) in hits {
+        if let Err(e) = hit(conn, key, *limit) {
+            outcome = Err(e);
+        }
+    }
+    if let Some((key, limit)) = watched {
+        if let Err(e) = reached(conn, key, *limit) {
+            outcome = Err(e);
+        }
+    }
+    if rand::random::<u8>() == 0 {
+        purge(conn)?;
+    }
+    outcome
 }
 
 /// Drops windows that ended long ago; called now and then by `check`.

@@ -123,7 +123,7 @@ pub async fn signup(
         .flatten();
     let config = state.config.clone();
     let campaign_code = body.campaign.clone();
-    let created = db::run_write_hashed(&state.pool, move |conn| {
+    let created = db::run_write_for_hash(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             // First touch; an unknown or ended campaign is simply not attributed.
@@ -243,7 +243,7 @@ pub async fn login(
     };
     let config = state.config.clone();
     let user_id = user.id;
-    let (family, refresh) = db::run_write_hashed(&state.pool, move |conn| {
+    let (family, refresh) = db::run_write_for_hash(&state.pool, move |conn| {
         let family = session::new_family();
         let refresh = session::issue_refresh(conn, &config, user_id, &family)?;
         Ok((family, refresh))
@@ -506,7 +506,7 @@ pub async fn confirm_password_reset(
     })
     .await?;
     let password_hash = state.hasher.hash(body.new_password).await?;
-    db::run_write_hashed(&state.pool, move |conn| {
+    db::run_write_for_hash(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             let token = tokens::find_email_token(conn, &token_hash, &[PURPOSE_RESET], at)?

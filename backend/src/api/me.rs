@@ -94,7 +94,7 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(body.new_password).await?;
     let (id, session) = (auth.id(), auth.session_id.clone());
-    db::run_write_hashed(&state.pool, move |conn| {
+    db::run_write_for_hash(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
             users::set_password(conn, id, &hash)?;

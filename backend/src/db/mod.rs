@@ -53,6 +53,9 @@ pub struct Pool {
     /// is not idle while the next task is scheduled, and only those few
     /// compete in r2d2's unfair wait.
     turns: Arc<Semaphore>,
+    /// Turns of their own for the few requests that come with a password
+    /// hash (see [`run_write_for_hash`]).
+    hash_turns: Arc<Semaphore>,
     writer: Option<writer::Writer>,
     /// On PostgreSQL, the filing lane (see [`filing`]).
     filing: Option<filing::Lane>,
@@ -256,6 +259,7 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
     Ok(Pool {
         connections,
         turns,
+        hash_turns: Arc::new(Semaphore::new(HASH_TURNS)),
         writer,
         filing,
     })
@@ -297,18 +301,38 @@ where
     run_with(pool, f, true).await
 }
 
-/// [`run_write`] for the last step of a request that has already waited for
-/// something scarcer, a password hash (the session that a login or sign-up
-/// stores): it does not queue for a turn again, only for a connection. So
-/// few requests get past the hasher that they cannot crowd out the rest.
-pub async fn run_write_hashed<T, F>(pool: &Pool, f: F) -> ApiResult<T>
+/// Requests with a password hash that may skip the queue for a turn at once.
+const HASH_TURNS: usize = 4;
+
+/// [`run_write`] for the database work of a request that comes with a
+/// password hash: login's and sign-up's lookups before it (once the hasher
+/// has said it has room), and the session stored after it. The hasher lets
+/// only a few such requests through, and they are the slowest a user waits
+/// for: on a busy server a turn costs ~150 ms, and a login took three. So
+/// while one of [`HASH_TURNS`] is free they wait only for a connection; past
+/// those they queue like any other request, so that a flood of them (say,
+/// attempts already over their rate limit) cannot crowd out the rest.
+pub async fn run_write_for_hash<T, F>(pool: &Pool, f: F) -> ApiResult<T>
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    match &pool.writer {
-        Some(writer) => writer.run(f).await,
-        None => run_with(pool, f, false).await,
+    if let Some(writer) = &pool.writer {
+        return writer.run(f).await;
+    }
+    match pool.hash_turns.clone().try_acquire_owned() {
+        Ok(turn) => {
+            run_with(
+                pool,
+                move |conn| {
+                    let _turn = turn;
+                    f(conn)
+                },
+                false,
+            )
+            .await
+        }
+        Err(_) => run_with(pool, f, true).await,
     }
 }
 
