@@ -67,7 +67,11 @@ pub struct Hasher {
     jobs: mpsc::Sender<Job>,
 }
 
-type Job = Box<dyn FnOnce() + Send>;
+/// Hashes, and gives back what sends the answer: the thread marks itself
+/// resting before the answer goes out, so that the user's next request,
+/// sent on the answer, finds it so and may wait instead of being refused.
+type Job = Box<dyn FnOnce() -> Answer + Send>;
+type Answer = Box<dyn FnOnce() + Send>;
 
 /// How many may wait per hashing thread while the machine has CPU to
 /// spare: at ~25 ms a hash, a wait of about 50 ms.
@@ -100,18 +104,25 @@ impl Hasher {
                         };
                         let Ok(job) = job else { return };
                         let (started, cpu_before) = (Instant::now(), thread_cpu_time());
-                        job();
+                        let answer = job();
                         let wall = started.elapsed();
                         let cpu = thread_cpu_time()
                             .map(|after| after.saturating_sub(cpu_before.unwrap_or(after)));
-                        let contended = cpu.is_some_and(|cpu| wall > cpu * 3 / 2);
-                        busy.store(contended, Ordering::Relaxed);
-                        if let (true, Some(cpu)) = (contended, cpu) {
+                        let rest = cpu.filter(|cpu| wall > *cpu * 3 / 2).map(|cpu| cpu * REST);
+                        busy.store(rest.is_some(), Ordering::SeqCst);
+                        if rest.is_some() {
                             resting.fetch_add(1, Ordering::SeqCst);
-                            std::thread::sleep(cpu * REST);
+                        }
+                        answer();
+                        if let Some(rest) = rest {
+                            std::thread::sleep(rest);
+                        }
+                        // Free first, then no longer resting: a request
+                        // arriving in between sees room either way.
+                        free.add_permits(1);
+                        if rest.is_some() {
                             resting.fetch_sub(1, Ordering::SeqCst);
                         }
-                        free.add_permits(1);
                     }
                 })?;
         }
@@ -159,8 +170,13 @@ impl Hasher {
         let (done, result) = oneshot::channel();
         self.jobs
             .send(Box::new(move || {
-                let _entered = span.enter();
-                let _ = done.send(work());
+                let result = {
+                    let _entered = span.enter();
+                    work()
+                };
+                Box::new(move || {
+                    let _ = done.send(result);
+                })
             }))
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("hashing threads stopped")))?;
         result
@@ -297,6 +313,38 @@ mod tests {
         hasher.busy.store(true, Ordering::Relaxed);
         assert!(hasher.ensure_room().is_ok());
         assert!(hasher.verify("x".into(), None).await.is_ok());
+    }
+
+    /// A user's requests one after another are never refused, however busy
+    /// the machine: each finds the hasher free or resting. (Busy here: as
+    /// many threads spinning as there are cores.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_one_after_another_are_taken_on_a_busy_machine() {
+        let hasher = Hasher::new(1).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let spinners: Vec<_> = (0..cores)
+            .map(|_| {
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for _ in 0..8 {
+            answers.push(hasher.verify("x".into(), None).await);
+        }
+        stop.store(true, Ordering::Relaxed);
+        for s in spinners {
+            s.join().unwrap();
+        }
+        assert!(
+            answers.iter().all(|a| matches!(a, Ok(false))),
+            "{answers:?}"
+        );
     }
 
     #[test]
