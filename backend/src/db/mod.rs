@@ -28,7 +28,7 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::{Config, DatabaseKind};
 use crate::error::{ApiError, ApiResult};
@@ -298,7 +298,7 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    run_with(pool, f, true).await
+    run_with(pool, f, None).await
 }
 
 /// Requests with a password hash that may skip the queue for a turn at once.
@@ -320,39 +320,27 @@ where
     if let Some(writer) = &pool.writer {
         return writer.run(f).await;
     }
-    match pool.hash_turns.clone().try_acquire_owned() {
-        Ok(turn) => {
-            run_with(
-                pool,
-                move |conn| {
-                    let _turn = turn;
-                    f(conn)
-                },
-                false,
-            )
-            .await
-        }
-        Err(_) => run_with(pool, f, true).await,
-    }
+    let turn = pool.hash_turns.clone().try_acquire_owned().ok();
+    run_with(pool, f, turn).await
 }
 
-async fn run_with<T, F>(pool: &Pool, f: F, queue: bool) -> ApiResult<T>
+/// Runs `f` on a pooled connection, in the turn given, or else after
+/// queueing for one of [`Pool::turns`].
+async fn run_with<T, F>(pool: &Pool, f: F, turn: Option<OwnedSemaphorePermit>) -> ApiResult<T>
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
     // One wait in all: for a turn, then for the connection.
     let deadline = std::time::Instant::now() + POOL_TIMEOUT;
-    let turn = if queue {
-        let turn = tokio::time::timeout(POOL_TIMEOUT, pool.turns.clone().acquire_owned())
+    let turn = match turn {
+        Some(turn) => turn,
+        None => tokio::time::timeout(POOL_TIMEOUT, pool.turns.clone().acquire_owned())
             .await
             .map_err(|_| {
                 ApiError::Unavailable("database pool: timed out waiting for a connection".into())
             })?
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the pool's turns were closed")))?;
-        Some(turn)
-    } else {
-        None
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the pool's turns were closed")))?,
     };
     let connections = pool.connections.clone();
     let span = tracing::Span::current();
