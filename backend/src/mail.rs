@@ -9,7 +9,7 @@ use shared::users::Language;
 
 use crate::config::Config;
 use crate::db::models::{now, NewOutboxMail};
-use crate::db::{self, schema::outbox, Pool};
+use crate::db::{self, schema::outbox, DbConnection, Pool};
 use crate::error::ApiResult;
 
 #[derive(Clone)]
@@ -52,59 +52,85 @@ impl Mailer {
         self.smtp.is_some()
     }
 
+    /// Records `mail` in the outbox and sends it.
     pub async fn send(&self, pool: &Pool, mail: Mail) -> ApiResult<()> {
+        let mailer = self.clone();
+        let outgoing = db::run_write(pool, move |conn| mailer.record(conn, mail)).await?;
+        self.dispatch(pool, outgoing);
+        Ok(())
+    }
+
+    /// Records `mail` in the outbox on `conn`, inside the caller's
+    /// transaction, so that a mail and what it is about are stored together
+    /// or not at all, in one trip to the database. Once that is committed,
+    /// [`Mailer::dispatch`] sends it.
+    pub fn record(&self, conn: &mut DbConnection, mail: Mail) -> ApiResult<Outgoing> {
         use diesel::prelude::*;
         let status = if self.smtp.is_some() {
             "queued"
         } else {
             "logged"
         };
-        let (to, subject, body) = (mail.to.clone(), mail.subject.clone(), mail.body.clone());
-        let id: i32 = db::run_write(pool, move |conn| {
-            Ok(diesel::insert_into(outbox::table)
-                .values(NewOutboxMail {
-                    recipient: &to,
-                    subject: &subject,
-                    body: &body,
-                    status,
-                    created_at: now(),
-                })
-                .returning(outbox::id)
-                .get_result(conn)?)
-        })
-        .await?;
+        let id: i32 = diesel::insert_into(outbox::table)
+            .values(NewOutboxMail {
+                recipient: &mail.to,
+                subject: &mail.subject,
+                body: &mail.body,
+                status,
+                created_at: now(),
+            })
+            .returning(outbox::id)
+            .get_result(conn)?;
+        Ok(Outgoing { id, mail })
+    }
+
+    /// Logs a recorded mail and, with SMTP configured, sends it in the
+    /// background and records how that went.
+    pub fn dispatch(&self, pool: &Pool, outgoing: Outgoing) {
+        use diesel::prelude::*;
+        let Outgoing { id, mail } = outgoing;
         if self.log_bodies {
             tracing::info!(outbox_id = id, to = %mail.to, subject = %mail.subject, body = %mail.body, "mail (no SMTP configured)");
         } else {
             tracing::info!(outbox_id = id, "mail queued");
         }
-        if let Some(smtp) = self.smtp.clone() {
-            let message = Message::builder()
+        let Some(smtp) = self.smtp.clone() else {
+            return;
+        };
+        let message = match mail.to.parse() {
+            Ok(to) => Message::builder()
                 .from(self.from.clone())
-                .to(mail
-                    .to
-                    .parse()
-                    .map_err(|e| anyhow::anyhow!("bad recipient: {e}"))?)
+                .to(to)
                 .subject(mail.subject)
                 .body(mail.body)
-                .map_err(|e| anyhow::anyhow!("cannot build mail: {e}"))?;
-            let pool = pool.clone();
-            actix_web::rt::spawn(async move {
-                let result = smtp.send(message).await;
-                let status = if result.is_ok() { "sent" } else { "failed" };
-                if let Err(e) = &result {
-                    tracing::warn!(outbox_id = id, error = %e, "mail not sent");
-                }
-                let _ = db::run_write(&pool, move |conn| {
-                    Ok(diesel::update(outbox::table.find(id))
-                        .set((outbox::status.eq(status), outbox::sent_at.eq(now())))
-                        .execute(conn)?)
-                })
-                .await;
-            });
-        }
-        Ok(())
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(format!("bad recipient: {e}")),
+        };
+        let pool = pool.clone();
+        actix_web::rt::spawn(async move {
+            let result = match message {
+                Ok(message) => smtp.send(message).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            let status = if result.is_ok() { "sent" } else { "failed" };
+            if let Err(e) = &result {
+                tracing::warn!(outbox_id = id, error = %e, "mail not sent");
+            }
+            let _ = db::run_write(&pool, move |conn| {
+                Ok(diesel::update(outbox::table.find(id))
+                    .set((outbox::status.eq(status), outbox::sent_at.eq(now())))
+                    .execute(conn)?)
+            })
+            .await;
+        });
     }
+}
+
+/// A mail recorded in the outbox, to be dispatched once its transaction
+/// is committed.
+pub struct Outgoing {
+    id: i32,
+    mail: Mail,
 }
 
 pub fn verify_email(lang: Language, link: &str) -> (String, String) {

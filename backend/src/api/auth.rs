@@ -18,7 +18,7 @@ use crate::auth::{hash_token, random_token};
 use crate::db::models::{now, NewEmailToken, NewUser, User};
 use crate::db::{self, tokens, users, write_tx, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{self, Mail};
+use crate::mail::{self, Mail, Mailer, Outgoing};
 use crate::metrics::rollup;
 use crate::ratelimit::{self, key};
 use crate::startup::AppState;
@@ -30,32 +30,68 @@ pub const PURPOSE_RESET: &str = "reset_password";
 const BAD_CREDENTIALS: &str = "Email address or password is not correct.";
 const SESSION_ENDED: &str = "Your session has ended. Log in again.";
 
-/// Creates an emailed single-use token and returns the token itself.
-pub fn create_email_token(
+/// A mail with a single-use link: whom it is for, what its token allows and
+/// for how long, and how its text is written around the link.
+pub struct LinkMail {
+    pub user_id: i32,
+    pub purpose: &'static str,
+    /// Stored with the token (a student's institution domain).
+    pub detail: Option<String>,
+    pub valid_for: chrono::Duration,
+    /// The page the link opens.
+    pub page: &'static str,
+    pub to: String,
+    pub language: Language,
+    /// Subject and body around the link.
+    pub compose: fn(Language, &str) -> (String, String),
+}
+
+/// Creates the link's token and records the mail that carries it, on
+/// `conn` inside the caller's transaction: a token nobody was mailed, or a
+/// mail with a token that was never stored, cannot happen, and it is one trip
+/// to the database. [`Mailer::dispatch`] sends the mail once committed.
+pub fn record_link_mail(
     conn: &mut DbConnection,
-    user_id: i32,
-    purpose: &str,
-    detail: Option<&str>,
-    valid_for: chrono::Duration,
-) -> diesel::QueryResult<String> {
+    mailer: &Mailer,
+    public_url: &str,
+    m: LinkMail,
+) -> ApiResult<Outgoing> {
     let token = random_token();
     let created_at = now();
     tokens::insert_email_token(
         conn,
         &NewEmailToken {
-            user_id,
-            purpose,
+            user_id: m.user_id,
+            purpose: m.purpose,
             token_hash: &hash_token(&token),
-            detail,
+            detail: m.detail.as_deref(),
             created_at,
-            expires_at: created_at + valid_for,
+            expires_at: created_at + m.valid_for,
         },
     )?;
-    Ok(token)
+    let link = format!("{public_url}/{}?token={token}", m.page);
+    let (subject, body) = (m.compose)(m.language, &link);
+    mailer.record(
+        conn,
+        Mail {
+            to: m.to,
+            subject,
+            body,
+        },
+    )
 }
 
-pub fn link(state: &AppState, page: &str, token: &str) -> String {
-    format!("{}/{page}?token={token}", state.config.public_url)
+/// [`record_link_mail`] in a transaction of its own, then sends the mail.
+pub async fn send_link_mail(state: &AppState, link: LinkMail) -> ApiResult<()> {
+    let (mailer, public_url) = (state.mailer.clone(), state.config.public_url.clone());
+    let mail = db::run_write(&state.pool, move |conn| {
+        write_tx(conn, |conn| {
+            record_link_mail(conn, &mailer, &public_url, link)
+        })
+    })
+    .await?;
+    state.mailer.dispatch(&state.pool, mail);
+    Ok(())
 }
 
 /// The institution domain of `email` if it is a recognised one.
@@ -123,6 +159,7 @@ pub async fn signup(
         .flatten();
     let config = state.config.clone();
     let campaign_code = body.campaign.clone();
+    let mailer = state.mailer.clone();
     let created = db::run_write_for_hash(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();
@@ -152,36 +189,34 @@ pub async fn signup(
             )?;
             crate::privacy::record_consent(conn, user.id, shared::PRIVACY_VERSION, at)?;
             rollup::signed_up(&mut rollup::Db(conn), &rollup::Actor::of(&user))?;
-            let verify = create_email_token(
+            // No account without its confirmation mail.
+            let mail = record_link_mail(
                 conn,
-                user.id,
-                PURPOSE_VERIFY_EMAIL,
-                student_domain.as_deref(),
-                chrono::Duration::hours(48),
+                &mailer,
+                &config.public_url,
+                LinkMail {
+                    user_id: user.id,
+                    purpose: PURPOSE_VERIFY_EMAIL,
+                    detail: student_domain,
+                    valid_for: chrono::Duration::hours(48),
+                    page: "verify-email",
+                    to: user.email.clone(),
+                    language,
+                    compose: mail::verify_email,
+                },
             )?;
             let family = session::new_family();
             let refresh = session::issue_refresh(conn, &config, user.id, &family)?;
-            Ok::<_, ApiError>((user, verify, family, refresh))
+            Ok::<_, ApiError>((user, mail, family, refresh))
         })
     })
     .await;
-    let (user, verify, family, refresh) = match created {
+    let (user, mail, family, refresh) = match created {
         // Two sign-ups with one address at the same moment.
         Err(ApiError::Conflict { .. }) => return Err(email_taken()),
         other => other?,
     };
-    let (subject, text) = mail::verify_email(language, &link(&state, "verify-email", &verify));
-    state
-        .mailer
-        .send(
-            &state.pool,
-            Mail {
-                to: user.email.clone(),
-                subject,
-                body: text,
-            },
-        )
-        .await?;
+    state.mailer.dispatch(&state.pool, mail);
     tracing::info!(user_id = user.id, "signed up");
     session::respond(&state, StatusCode::CREATED, &user, &family, &refresh)
 }
@@ -445,34 +480,28 @@ pub async fn request_password_reset(
 }
 
 async fn send_reset_link(state: &AppState, email: String) -> ApiResult<()> {
-    let created = db::run(&state.pool, move |conn| {
-        let Some(user) = users::find_by_email(conn, &email)?.filter(|u| u.active) else {
-            return Ok(None);
-        };
-        let token = create_email_token(
-            conn,
-            user.id,
-            PURPOSE_RESET,
-            None,
-            chrono::Duration::hours(1),
-        )?;
-        Ok(Some((user, token)))
+    let (mailer, public_url) = (state.mailer.clone(), state.config.public_url.clone());
+    let mail = db::run_write(&state.pool, move |conn| {
+        write_tx(conn, |conn| {
+            let Some(user) = users::find_by_email(conn, &email)?.filter(|u| u.active) else {
+                return Ok(None);
+            };
+            let link = LinkMail {
+                user_id: user.id,
+                purpose: PURPOSE_RESET,
+                detail: None,
+                valid_for: chrono::Duration::hours(1),
+                page: "reset-password",
+                to: user.email,
+                language: Language::parse(&user.language).unwrap_or_default(),
+                compose: mail::reset_password,
+            };
+            Ok(Some(record_link_mail(conn, &mailer, &public_url, link)?))
+        })
     })
     .await?;
-    if let Some((user, token)) = created {
-        let lang = Language::parse(&user.language).unwrap_or_default();
-        let (subject, text) = mail::reset_password(lang, &link(state, "reset-password", &token));
-        state
-            .mailer
-            .send(
-                &state.pool,
-                Mail {
-                    to: user.email,
-                    subject,
-                    body: text,
-                },
-            )
-            .await?;
+    if let Some(mail) = mail {
+        state.mailer.dispatch(&state.pool, mail);
     }
     Ok(())
 }

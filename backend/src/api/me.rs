@@ -10,13 +10,13 @@ use shared::validation::validate_email;
 use shared::{FieldError, Problem};
 
 use super::auth::{
-    create_email_token, institution_domain, link, PURPOSE_VERIFY_EMAIL, PURPOSE_VERIFY_STUDENT,
+    institution_domain, send_link_mail, LinkMail, PURPOSE_VERIFY_EMAIL, PURPOSE_VERIFY_STUDENT,
 };
 use crate::auth::AuthUser;
 use crate::db::models::now;
 use crate::db::{self, tokens, users, write_tx};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{self, Mail};
+use crate::mail;
 use crate::ratelimit::{self, key};
 use crate::startup::AppState;
 
@@ -131,30 +131,20 @@ pub async fn resend_verification(
     let domain = is_student
         .then(|| institution_domain(&state, &auth.user.email))
         .flatten();
-    let id = auth.id();
-    let token = db::run_write(&state.pool, move |conn| {
-        Ok(create_email_token(
-            conn,
-            id,
-            PURPOSE_VERIFY_EMAIL,
-            domain.as_deref(),
-            chrono::Duration::hours(48),
-        )?)
-    })
+    send_link_mail(
+        &state,
+        LinkMail {
+            user_id: auth.id(),
+            purpose: PURPOSE_VERIFY_EMAIL,
+            detail: domain,
+            valid_for: chrono::Duration::hours(48),
+            page: "verify-email",
+            to: auth.user.email.clone(),
+            language: Language::parse(&auth.user.language).unwrap_or_default(),
+            compose: mail::verify_email,
+        },
+    )
     .await?;
-    let lang = Language::parse(&auth.user.language).unwrap_or_default();
-    let (subject, body) = mail::verify_email(lang, &link(&state, "verify-email", &token));
-    state
-        .mailer
-        .send(
-            &state.pool,
-            Mail {
-                to: auth.user.email.clone(),
-                subject,
-                body,
-            },
-        )
-        .await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         detail: "We have sent you a new confirmation link.".into(),
     }))
@@ -198,31 +188,21 @@ pub async fn request_student_verification(
         )],
     )
     .await?;
-    let id = auth.id();
     // Only the domain is stored; the institution address is used for this one mail.
-    let token = db::run_write(&state.pool, move |conn| {
-        Ok(create_email_token(
-            conn,
-            id,
-            PURPOSE_VERIFY_STUDENT,
-            Some(&domain),
-            chrono::Duration::hours(48),
-        )?)
-    })
+    send_link_mail(
+        &state,
+        LinkMail {
+            user_id: auth.id(),
+            purpose: PURPOSE_VERIFY_STUDENT,
+            detail: Some(domain),
+            valid_for: chrono::Duration::hours(48),
+            page: "verify-email",
+            to: email,
+            language: Language::parse(&auth.user.language).unwrap_or_default(),
+            compose: mail::verify_student,
+        },
+    )
     .await?;
-    let lang = Language::parse(&auth.user.language).unwrap_or_default();
-    let (subject, text) = mail::verify_student(lang, &link(&state, "verify-email", &token));
-    state
-        .mailer
-        .send(
-            &state.pool,
-            Mail {
-                to: email,
-                subject,
-                body: text,
-            },
-        )
-        .await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         detail: "We have sent a confirmation link to your student address.".into(),
     }))

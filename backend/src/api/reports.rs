@@ -662,8 +662,10 @@ pub async fn transition(
     }
     ApiError::check(errors)?;
     let actor = auth.id();
-    let (dto, reporter, notify_mail) = db::run_write(&state.pool, move |conn| {
-        let report = write_tx(conn, |conn| {
+    let mailer = state.mailer.clone();
+    let public_url = state.config.public_url.clone();
+    let (dto, mail) = db::run_write(&state.pool, move |conn| {
+        let mail = write_tx(conn, |conn| {
             let at = now();
             let report = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
             let from = status_of(&report.status);
@@ -694,53 +696,49 @@ pub async fn transition(
                     .status(Some(from.as_str()), body.to.as_str())
                     .notes(public_note.as_deref(), internal_note.as_deref()),
             )?;
-            if let Some(reporter_id) = report.reporter_id {
-                q::notify(
-                    conn,
-                    &NewNotification {
-                        user_id: reporter_id,
-                        report_id: Some(id),
-                        topic_id: None,
-                        kind: "status_changed",
-                        status: Some(body.to.as_str()),
-                        public_note: public_note.as_deref(),
-                        created_at: at,
-                    },
-                )?;
+            let Some(reporter_id) = report.reporter_id else {
+                return Ok(None);
+            };
+            q::notify(
+                conn,
+                &NewNotification {
+                    user_id: reporter_id,
+                    report_id: Some(id),
+                    topic_id: None,
+                    kind: "status_changed",
+                    status: Some(body.to.as_str()),
+                    public_note: public_note.as_deref(),
+                    created_at: at,
+                },
+            )?;
+            // A reporter who asked for contact also gets a mail, recorded
+            // with the change it is about.
+            if !(report.contact_ok && mailer.delivers()) {
+                return Ok(None);
             }
-            Ok(report)
+            let Some(user) = users::find(conn, reporter_id)?.filter(|u| u.active) else {
+                return Ok(None);
+            };
+            let (subject, text) = crate::mail::status_changed(
+                Language::parse(&user.language).unwrap_or_default(),
+                &reference(report.id, report.created_at.year()),
+                body.to.as_str(),
+                public_note.as_deref(),
+                &public_url,
+                id,
+            );
+            let mail = Mail {
+                to: user.email,
+                subject,
+                body: text,
+            };
+            Ok(Some(mailer.record(conn, mail)?))
         })?;
-        let reporter = match report.reporter_id {
-            Some(r) => users::find(conn, r)?,
-            None => None,
-        };
-        let dto = load_detail(conn, &auth, id)?;
-        Ok((dto, reporter, report.contact_ok))
+        Ok((load_detail(conn, &auth, id)?, mail))
     })
     .await?;
-    if let Some(user) = reporter.filter(|u| notify_mail && u.active) {
-        if state.mailer.delivers() {
-            let lang = Language::parse(&user.language).unwrap_or_default();
-            let (subject, text) = crate::mail::status_changed(
-                lang,
-                &dto.reference,
-                dto.status.as_str(),
-                dto.timeline.last().and_then(|e| e.public_note.as_deref()),
-                &state.config.public_url,
-                dto.id,
-            );
-            state
-                .mailer
-                .send(
-                    &state.pool,
-                    Mail {
-                        to: user.email,
-                        subject,
-                        body: text,
-                    },
-                )
-                .await?;
-        }
+    if let Some(mail) = mail {
+        state.mailer.dispatch(&state.pool, mail);
     }
     Ok(HttpResponse::Ok().json(dto))
 }

@@ -373,3 +373,36 @@ async fn a_statement_stuck_on_a_lock_gives_503_and_keeps_nothing() {
     ok_json(file().await, 201).await;
     assert_eq!(ok_json(mine().await, 200).await["total"], 2);
 }
+
+/// A sign-up's account, session and confirmation mail are stored together
+/// or not at all: when the mail cannot be recorded (the outbox locked past
+/// the statement timeout), the answer is 503 and no account is left behind
+/// that would answer the next try with "already registered" and no mail.
+/// (On SQLite the write lock stops the sign-up before anything is written.)
+#[tokio::test]
+async fn a_sign_up_whose_mail_cannot_be_recorded_leaves_no_account() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app_with(|c| c.db_statement_timeout = Duration::from_millis(300)).await;
+    let pg = app.kind == backend::config::DatabaseKind::Postgres;
+    let email = "bram@example.nl";
+    let mut lock = app.conn();
+    let hold = if pg {
+        "BEGIN; LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"
+    } else {
+        "BEGIN IMMEDIATE"
+    };
+    for sql in hold.split("; ") {
+        diesel::sql_query(sql).execute(&mut lock).unwrap();
+    }
+    let refused = app
+        .post(&new_client(), "/api/auth/signup", &signup_body(email))
+        .await;
+    assert_problem(refused, 503, None).await;
+    diesel::sql_query("ROLLBACK").execute(&mut lock).unwrap();
+
+    // The same sign-up now succeeds, with exactly one confirmation mail.
+    app.signup(email).await;
+    let mails = app.outbox(email);
+    assert_eq!(mails.len(), 1, "{} mails", mails.len());
+    assert!(mails[0].body.contains("/verify-email?token="));
+}
