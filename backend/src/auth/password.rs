@@ -41,21 +41,17 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// Runs hashes on threads of its own, a few at a time, so that a burst of
 /// logins cannot starve the blocking pool and with it every other request.
 ///
-/// The hashing threads run above the rest of the server ([`HASH_NICE`],
-/// where the process may raise its priority), so that a hash takes about
-/// as long as it computes (~25 ms) however busy the machine. While the
-/// machine has CPU to spare, a few requests may wait for one. When it has
-/// none (less than half a core idle since the last hash, or the hash's wall
-/// time well above its CPU time), each thread rests after a hash for twice
-/// the CPU time it took, so that hashing keeps about a third of a core, and
-/// a request may wait only for a thread that rests, one per thread (so a
-/// user's next step, such as logging in right after signing up, is not
-/// refused for arriving in the rest): it is answered within about one hash
-/// and one rest, and the others get 503 at once instead of queueing behind
-/// slow hashes. (Hashing at a low CPU priority bounded its share too, but
-/// made every accepted login wait hundreds of milliseconds on a busy
-/// machine; so did hashing at normal priority, where a hash got a fifth of
-/// a core.)
+/// While the machine has CPU to spare, a hash takes as long as it computes
+/// (~25 ms), and a few requests may wait for one. When it has none (the
+/// hash's wall time well above its CPU time: other threads wanted the CPU),
+/// each thread rests after a hash for twice the CPU time it took, so that
+/// hashing keeps about a quarter of a core, and a request may wait only for
+/// a thread that rests, one per thread (so a user's next step, such as
+/// logging in right after signing up, is not refused for arriving in the
+/// rest): it is answered within about one hash and one rest, and the others
+/// get 503 at once instead of queueing behind slow hashes. (Hashing
+/// at a low CPU priority bounded its share too, but made every accepted
+/// login wait hundreds of milliseconds on a busy machine.)
 #[derive(Clone)]
 pub struct Hasher {
     /// One per hashing thread; free while it neither hashes nor rests.
@@ -82,7 +78,8 @@ type Answer = Box<dyn FnOnce() + Send>;
 const WAITING_PER_THREAD: usize = 2;
 
 /// On a busy machine a hashing thread rests this many times the CPU time of
-/// its last hash: hashing then takes at most 1 / (1 + REST) of a core.
+/// its last hash: hashing then takes about 1 / (2 + REST) of a core (the
+/// hash's wall time being about twice its CPU time when it shares one).
 const REST: u32 = 2;
 
 impl Hasher {
@@ -99,20 +96,6 @@ impl Hasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    let raised = raise_priority();
-                    if i == 0 {
-                        if raised {
-                            tracing::info!("password hashing runs at nice {HASH_NICE}");
-                        } else {
-                            tracing::info!(
-                                "password hashing runs at normal priority: the process may not \
-                                 raise it (CAP_SYS_NICE or a nice limit of {}); \
-                                 accepted logins wait longer on a busy machine",
-                                -HASH_NICE
-                            );
-                        }
-                    }
-                    let mut idle = IdleMeter::new();
                     // Ends when the last Hasher (sender) is gone.
                     loop {
                         let job = match queue.lock() {
@@ -125,13 +108,7 @@ impl Hasher {
                         let wall = started.elapsed();
                         let cpu = thread_cpu_time()
                             .map(|after| after.saturating_sub(cpu_before.unwrap_or(after)));
-                        // Others wanted the CPU: the machine had less than
-                        // half a core idle since the last hash, or (where
-                        // the priority was not raised) the hash waited for one.
-                        let starved = idle.less_than_half_a_core();
-                        let rest = cpu
-                            .filter(|cpu| starved || wall > *cpu * 3 / 2)
-                            .map(|cpu| cpu * REST);
+                        let rest = cpu.filter(|cpu| wall > *cpu * 3 / 2).map(|cpu| cpu * REST);
                         busy.store(rest.is_some(), Ordering::SeqCst);
                         if rest.is_some() {
                             resting.fetch_add(1, Ordering::SeqCst);
@@ -236,82 +213,6 @@ impl Hasher {
         })
         .await
     }
-}
-
-/// The nice value of the hashing threads, where the process may set it.
-/// A hash is ~25 ms of CPU; at nice 0 on a machine busy with a dozen
-/// runnable threads it got a fifth of a core and took 50–170 ms. Above
-/// the rest of the server it takes about a core while it runs, and the rest
-/// after it (see [`Hasher`]) bounds its share.
-const HASH_NICE: i32 = -10;
-
-/// Raises the calling thread's CPU priority to [`HASH_NICE`]; false where
-/// the process may not (no CAP_SYS_NICE, RLIMIT_NICE too low, not Linux).
-fn raise_priority() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: gettid and setpriority only read their arguments; on Linux
-        // PRIO_PROCESS with a thread id sets that thread's nice value.
-        unsafe {
-            let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, tid, HASH_NICE) == 0
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    false
-}
-
-/// The machine's idle CPU time between two calls, from `/proc/stat`.
-struct IdleMeter {
-    last: Option<(Instant, Duration)>,
-}
-
-impl IdleMeter {
-    fn new() -> IdleMeter {
-        IdleMeter {
-            last: machine_idle().map(|idle| (Instant::now(), idle)),
-        }
-    }
-
-    /// Whether the machine's CPUs, together, were idle for less than half
-    /// the time since the last call (false where it cannot tell).
-    fn less_than_half_a_core(&mut self) -> bool {
-        let now = machine_idle().map(|idle| (Instant::now(), idle));
-        let starved = match (self.last, now) {
-            (Some((t0, idle0)), Some((t1, idle1))) => {
-                idle1.saturating_sub(idle0) < t1.duration_since(t0) / 2
-            }
-            _ => false,
-        };
-        self.last = now;
-        starved
-    }
-}
-
-/// Idle and I/O-wait time of all CPUs together since boot (Linux).
-fn machine_idle() -> Option<Duration> {
-    #[cfg(target_os = "linux")]
-    {
-        let stat = std::fs::read_to_string("/proc/stat").ok()?;
-        let ticks = parse_idle_ticks(stat.lines().next()?)?;
-        // SAFETY: sysconf only reads its argument.
-        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-        (per_second > 0).then(|| Duration::from_secs_f64(ticks as f64 / per_second as f64))
-    }
-    #[cfg(not(target_os = "linux"))]
-    None
-}
-
-/// Idle plus I/O-wait ticks from the `cpu` line of `/proc/stat`
-/// (`cpu user nice system idle iowait …`).
-fn parse_idle_ticks(line: &str) -> Option<u64> {
-    let mut fields = line.split_whitespace();
-    (fields.next()? == "cpu").then_some(())?;
-    let numbers: Vec<u64> = fields
-        .take(5)
-        .map(|f| f.parse().ok())
-        .collect::<Option<_>>()?;
-    Some(numbers.get(3)? + numbers.get(4)?)
 }
 
 /// The CPU time the calling thread has used, where the platform tells.
@@ -444,50 +345,6 @@ mod tests {
             answers.iter().all(|a| matches!(a, Ok(false))),
             "{answers:?}"
         );
-    }
-
-    /// With every core spinning, hashing finds the machine busy even when
-    /// it runs above the spinners' priority (and so is never kept waiting).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_machine_with_every_core_busy_is_seen_as_busy() {
-        if machine_idle().is_none() {
-            return; // Not Linux: only the wall-time rule applies.
-        }
-        let hasher = Hasher::new(1).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let spinners: Vec<_> = (0..cores)
-            .map(|_| {
-                let stop = stop.clone();
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        std::hint::spin_loop();
-                    }
-                })
-            })
-            .collect();
-        // The first hash's window began when the thread started.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        for _ in 0..3 {
-            assert!(hasher.verify("x".into(), None).await.is_ok());
-        }
-        let busy = hasher.busy.load(Ordering::SeqCst);
-        stop.store(true, Ordering::Relaxed);
-        for s in spinners {
-            s.join().unwrap();
-        }
-        assert!(busy, "every core spinning, and the hasher did not rest");
-    }
-
-    #[test]
-    fn idle_ticks_are_read_from_the_cpu_line() {
-        assert_eq!(
-            parse_idle_ticks("cpu  4705 356 584 3699176 23060 0 277 0 0 0"),
-            Some(3_699_176 + 23_060)
-        );
-        assert_eq!(parse_idle_ticks("cpu0 1 2 3 4 5"), None);
-        assert_eq!(parse_idle_ticks("cpu 1 2 3"), None);
-        assert_eq!(parse_idle_ticks("cpu 1 2 x 4 5"), None);
     }
 
     #[test]
