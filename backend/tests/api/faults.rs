@@ -342,15 +342,7 @@ async fn a_statement_stuck_on_a_lock_gives_503_and_keeps_nothing() {
     let mine = || app.get_auth("/api/reports?mine=true", &s.token);
     ok_json(file().await, 201).await;
 
-    let mut lock = app.conn();
-    let hold = if pg {
-        "BEGIN; LOCK TABLE reports IN ACCESS EXCLUSIVE MODE"
-    } else {
-        "BEGIN IMMEDIATE"
-    };
-    for sql in hold.split("; ") {
-        diesel::sql_query(sql).execute(&mut lock).unwrap();
-    }
+    let mut lock = hold_lock(&app, "reports");
     let started = Instant::now();
     let refused = file().await;
     assert_eq!(refused.headers()["retry-after"], "1");
@@ -374,6 +366,25 @@ async fn a_statement_stuck_on_a_lock_gives_503_and_keeps_nothing() {
     assert_eq!(ok_json(mine().await, 200).await["total"], 2);
 }
 
+/// Holds on a side connection what a request's statement then waits for:
+/// on PostgreSQL `table` locked outright, on SQLite the write lock.
+/// `ROLLBACK` on the connection lets go.
+fn hold_lock(app: &TestApp, table: &str) -> backend::db::DbConnection {
+    use diesel::RunQueryDsl;
+    let mut conn = app.conn();
+    let statements = match app.kind {
+        backend::config::DatabaseKind::Postgres => vec![
+            "BEGIN".to_owned(),
+            format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"),
+        ],
+        backend::config::DatabaseKind::Sqlite => vec!["BEGIN IMMEDIATE".to_owned()],
+    };
+    for sql in statements {
+        diesel::sql_query(sql).execute(&mut conn).unwrap();
+    }
+    conn
+}
+
 /// A sign-up's account, session and confirmation mail are stored together
 /// or not at all: when the mail cannot be recorded (the outbox locked past
 /// the statement timeout), the answer is 503 and no account is left behind
@@ -383,17 +394,8 @@ async fn a_statement_stuck_on_a_lock_gives_503_and_keeps_nothing() {
 async fn a_sign_up_whose_mail_cannot_be_recorded_leaves_no_account() {
     use diesel::RunQueryDsl;
     let app = spawn_app_with(|c| c.db_statement_timeout = Duration::from_millis(300)).await;
-    let pg = app.kind == backend::config::DatabaseKind::Postgres;
     let email = "bram@example.nl";
-    let mut lock = app.conn();
-    let hold = if pg {
-        "BEGIN; LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"
-    } else {
-        "BEGIN IMMEDIATE"
-    };
-    for sql in hold.split("; ") {
-        diesel::sql_query(sql).execute(&mut lock).unwrap();
-    }
+    let mut lock = hold_lock(&app, "outbox");
     let refused = app
         .post(&new_client(), "/api/auth/signup", &signup_body(email))
         .await;
