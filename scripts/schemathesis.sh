@@ -46,10 +46,14 @@ token_for() { # email role
 }
 
 failed=0
+# One worker: with two threads, CPython 3.11's parser races on its recursion
+# counter inside hypothesis ("AST constructor recursion depth mismatch", fixed
+# only in 3.12+) and the tool crashes; the GIL made the second thread worth
+# little anyway.
 fuzz() {
     "$st" run "$base/api/openapi.json" --url "$base" "$@" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-        --phases examples,coverage,fuzzing --max-examples 15 --max-time "$seconds" --workers 2 --seed 26 \
+        --phases examples,coverage,fuzzing --max-examples 15 --max-time "$seconds" --workers 1 --seed 26 \
         --exclude-path /api/auth/logout --exclude-path /api/me --exclude-path /api/auth/refresh \
         --warnings off >"$tmp/st.log" 2>&1
 }
