@@ -46,42 +46,61 @@ token_for() { # email role
 }
 
 failed=0
-# One worker: with two threads, CPython 3.11's parser races on its recursion
-# counter inside hypothesis ("AST constructor recursion depth mismatch", fixed
-# only in 3.12+) and the tool crashes; the GIL made the second thread worth
-# little anyway.
-fuzz() {
+# One worker per run: with two threads, CPython 3.11's parser races on its
+# recursion counter inside hypothesis ("AST constructor recursion depth
+# mismatch", fixed only in 3.12+) and the tool crashes; the GIL made the
+# second thread worth little anyway. Two roles run side by side instead, in
+# processes of their own, each about a core.
+fuzz() { # log file, extra st arguments...
+    local log=$1
+    shift
     "$st" run "$base/api/openapi.json" --url "$base" "$@" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --phases examples,coverage,fuzzing --max-examples 15 --max-time "$seconds" --workers 1 --seed 26 \
         --exclude-path /api/auth/logout --exclude-path /api/me --exclude-path /api/auth/refresh \
-        --warnings off >"$tmp/st.log" 2>&1
+        --warnings off >"$log" 2>&1
 }
-run() { # label, extra st arguments...
-    local label=$1; shift
-    echo "--- $label"
-    if fuzz "$@"; then
-        grep -E "generated|passed" "$tmp/st.log" | tail -1
-        return
+run() { # label, token: fuzzes as that token; its report goes to $tmp/<label>.out
+    local label=$1 log="$tmp/$1.log" out="$tmp/$1.out"
+    local auth=(-H "Authorization: Bearer $2")
+    echo "--- $label" >"$out"
+    if fuzz "$log" "${auth[@]}"; then
+        grep -E "generated|passed" "$log" | tail -1 >>"$out"
+        return 0
     fi
-    # A crash inside the tool itself (seen: a CPython AST error in hypothesis)
-    # is not a finding about the API: run that role once more.
-    if ! grep -q "^Failures:" "$tmp/st.log" && grep -qE "internal error|Runtime Error" "$tmp/st.log"; then
-        echo "    (schemathesis itself crashed; running again)"
-        if fuzz "$@"; then
-            grep -E "generated|passed" "$tmp/st.log" | tail -1
-            return
+    # A crash inside the tool itself is not a finding about the API: run
+    # that role once more.
+    if ! grep -q "^Failures:" "$log" && grep -qE "internal error|Runtime Error" "$log"; then
+        echo "    (schemathesis itself crashed; running again)" >>"$out"
+        if fuzz "$log" "${auth[@]}"; then
+            grep -E "generated|passed" "$log" | tail -1 >>"$out"
+            return 0
         fi
     fi
-    failed=1
-    tail -80 "$tmp/st.log"
+    tail -80 "$log" >>"$out"
+    return 1
 }
+pair() { # label, token[, label, token]: side by side, reports in this order
+    local first second=""
+    run "$1" "$2" &
+    first=$!
+    if [ $# -gt 2 ]; then
+        run "$3" "$4" &
+        second=$!
+    fi
+    wait "$first" || failed=1
+    [ -z "$second" ] || wait "$second" || failed=1
+    cat "$tmp/$1.out"
+    [ -z "$second" ] || cat "$tmp/$3.out"
+}
+participant=$(token_for participant@st.test participant)
+partner=$(token_for partner@st.test partner)
+coordinator=$(token_for coordinator@st.test coordinator)
 # Without a valid token every protected operation must answer a documented 401.
-run "no valid token" -H "Authorization: Bearer not-a-token"
-for role in participant partner coordinator; do
-    run "$role" -H "Authorization: Bearer $(token_for "$role@st.test" "$role")"
-done
-run admin -H "Authorization: Bearer $admin"
+pair "no valid token" not-a-token participant "$participant"
+pair partner "$partner" coordinator "$coordinator"
+# The admin last and alone: it may change or erase the other roles' accounts.
+pair admin "$admin"
 if grep -q "panicked" "$tmp/server.log"; then
     echo "the server panicked:" >&2; grep -B2 -A5 panicked "$tmp/server.log" >&2; failed=1
 fi
