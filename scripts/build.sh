@@ -3,9 +3,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The backend builds beside the web clients: the WASM's last steps (one
+# codegen unit, whole-program LTO, wasm-opt) keep one core busy and leave the
+# other to the backend's crates. Cargo locks a target directory for a whole
+# build, so the WASM has its own (target/web).
+backend_log=$(mktemp)
+backend=""
+trap '[ -n "$backend" ] && kill "$backend" 2>/dev/null; rm -f "$backend_log"' EXIT
+echo "==> Building the backend (in the background; its output follows the web clients')"
+cargo build --release -p backend >"$backend_log" 2>&1 &
+backend=$!
+
 echo "==> Building the web clients (frontend/dist)"
 (
     cd frontend
+    export CARGO_TARGET_DIR="$PWD/../target/web"
     # Size first for the WASM only; the backend keeps the normal release profile.
     export CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_OPT_LEVEL=z
     export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort
@@ -35,4 +47,11 @@ echo "==> Building the web clients (frontend/dist)"
 )
 
 echo "==> Building the backend"
-cargo build --release -p backend
+status=0
+wait "$backend" || status=$?
+backend=""
+if [ $status -ne 0 ]; then
+    cat "$backend_log"
+    exit $status
+fi
+grep -v "^ *Compiling " "$backend_log"
