@@ -44,27 +44,49 @@ struct Args {
     soak: Option<u64>,
 }
 
+const USAGE: &str = "usage: load [--db sqlite|postgres|both] [--seconds N] [--soak N]
+  --db       which databases (default both; PostgreSQL at BENCH_DATABASE_URL)
+  --seconds  how long each phase runs (default 10)
+  --soak     run the mix for N seconds instead, printing memory each minute";
+
+/// The arguments, or the usage on stderr and exit code 2 for a wrong one.
 fn args() -> Args {
     let mut a = Args {
         dbs: vec!["sqlite", "postgres"],
         seconds: 10,
         soak: None,
     };
+    let usage = |problem: &str| -> ! {
+        if problem.is_empty() {
+            println!("{USAGE}");
+            std::process::exit(0)
+        }
+        eprintln!("{problem}\n{USAGE}");
+        std::process::exit(2)
+    };
+    let seconds = |value: Option<&String>, name: &str| -> u64 {
+        match value.map(|v| v.parse::<u64>()) {
+            Some(Ok(n)) if n > 0 => n,
+            _ => usage(&format!("{name} takes a whole number of seconds above 0")),
+        }
+    };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < argv.len() {
-        let value = argv.get(i + 1).cloned().unwrap_or_default();
+        let value = argv.get(i + 1);
         match argv[i].as_str() {
             "--db" => {
-                a.dbs = match value.as_str() {
-                    "sqlite" => vec!["sqlite"],
-                    "postgres" => vec!["postgres"],
-                    _ => vec!["sqlite", "postgres"],
+                a.dbs = match value.map(String::as_str) {
+                    Some("sqlite") => vec!["sqlite"],
+                    Some("postgres") => vec!["postgres"],
+                    Some("both") => vec!["sqlite", "postgres"],
+                    _ => usage("--db takes sqlite, postgres or both"),
                 }
             }
-            "--seconds" => a.seconds = value.parse().expect("a number of seconds"),
-            "--soak" => a.soak = Some(value.parse().expect("a number of seconds")),
-            other => panic!("unknown argument {other}"),
+            "--seconds" => a.seconds = seconds(value, "--seconds"),
+            "--soak" => a.soak = Some(seconds(value, "--soak")),
+            "-h" | "--help" => usage(""),
+            other => usage(&format!("unknown argument {other}")),
         }
         i += 2;
     }
