@@ -54,4 +54,5 @@ if [ $status -ne 0 ]; then
     cat "$backend_log"
     exit $status
 fi
-grep -v "^ *Compiling " "$backend_log"
+# (Two cargos that start together wait in turn for the package cache: not worth showing.)
+grep -v -e "^ *Compiling " -e "Blocking waiting for file lock on package cache" "$backend_log" || true
