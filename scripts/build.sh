@@ -40,7 +40,7 @@ echo "==> Building the web clients (frontend/dist)"
     rm -rf dist-staff
     # Precompressed copies, which the server sends as they are: brotli at its
     # best quality is smaller than on-the-fly compression, and costs no CPU.
-    for f in dist/*.wasm dist/*.js dist/*.css dist/*.svg; do
+    for f in dist/*.wasm dist/*.js dist/*.svg; do
         brotli --quality=11 --force --keep "$f"
         gzip --best --force --keep "$f"
     done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints what a browser downloads of each web client (the precompressed brotli
-# files the server sends: WASM, JS, CSS) and fails above its budget.
+# Prints what a browser downloads of each web client (the page itself, with
+# the style sheet inlined, and the precompressed brotli files the server
+# sends: WASM, JS) and fails above its budget.
 #
 # The participant client (index.html: home, sign-up, reports, surveys to answer,
 # meetings) is what phones load; issue 9's budget of 400 KB applies to it. The
@@ -10,9 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../frontend/dist"
 status=0
 measure() { # page budget_kb
-    local page=$1 budget=$2 total=0 raw br f
+    local page=$1 budget=$2 total raw br f
     [ -f "$page" ] || { echo "missing $page: build with scripts/build.sh" >&2; exit 1; }
     echo "$page:"
+    # The page, compressed as the server compresses it (the style sheet is in it).
+    raw=$(stat -c %s "$page")
+    br=$(brotli -c "$page" | wc -c)
+    total=$br
+    printf '  %-40s %9d bytes, brotli %8d\n' "$page (with its style sheet)" "$raw" "$br"
     for f in $(grep -o '/[A-Za-z0-9_.-]*\.\(wasm\|js\|css\)' "$page" | sort -u); do
         f=${f#/}
         [ -f "$f.br" ] || { echo "missing $f.br: build with scripts/build.sh" >&2; exit 1; }

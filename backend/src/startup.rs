@@ -121,6 +121,8 @@ impl Application {
                         })),
                 )
                 .service(web::scope("/open311/v2").configure(api::open311::configure))
+                // The home page too goes out with its first view, not as the bare file.
+                .route("/", web::get().to(web_assets::index))
                 .route("/{file}", web::get().to(web_assets::precompressed))
                 .service(static_site)
         })

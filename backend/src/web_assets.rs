@@ -1,6 +1,7 @@
 //! Serving the built web client: files from trunk's `dist`, `index.html` for
 //! every client route, and a Content-Security-Policy that admits exactly the
-//! inline loader script trunk writes (by hash), never `'unsafe-inline'`.
+//! inline loader script trunk writes and the inlined style sheet (by hash),
+//! never `'unsafe-inline'`.
 //!
 //! The client comes in two builds (`scripts/build.sh`): `index.html` loads the
 //! participant client, which leaves the staff pages out to stay small on a
@@ -16,6 +17,8 @@ use actix_web::http::header::{
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use shared::shell::{self, Intro};
+use shared::users::Language;
 
 /// The pages only staff use, as the client's router writes them (`:id` is any
 /// one segment). `frontend/src/app.rs` routes exactly these to `pages::staff`
@@ -62,6 +65,7 @@ pub struct WebAssets {
     /// staff pages get `index.html`, which says "not found" for them.
     staff_html: Option<String>,
     script_hashes: Vec<String>,
+    style_hashes: Vec<String>,
 }
 
 impl WebAssets {
@@ -73,17 +77,22 @@ impl WebAssets {
         } else if staff_html.is_none() {
             tracing::warn!(dir = %dir.display(), "no staff client (staff.html) found; staff pages will not load");
         }
-        let mut script_hashes: Vec<String> = [&index_html, &staff_html]
-            .into_iter()
-            .flatten()
-            .flat_map(|html| inline_script_hashes(html))
-            .collect();
-        script_hashes.dedup();
+        let hashes = |tag: &str| {
+            let mut hashes: Vec<String> = [&index_html, &staff_html]
+                .into_iter()
+                .flatten()
+                .flat_map(|html| inline_hashes(html, tag))
+                .collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            hashes
+        };
         WebAssets {
             dir: dir.to_owned(),
+            script_hashes: hashes("script"),
+            style_hashes: hashes("style"),
             index_html,
             staff_html,
-            script_hashes,
         }
     }
 
@@ -92,29 +101,31 @@ impl WebAssets {
     }
 
     pub fn content_security_policy(&self) -> String {
-        let hashes: String = self
-            .script_hashes
-            .iter()
-            .map(|h| format!(" 'sha256-{h}'"))
-            .collect();
+        let list = |hashes: &[String]| -> String {
+            hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect()
+        };
+        let (scripts, styles) = (list(&self.script_hashes), list(&self.style_hashes));
         format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-             style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
+             style-src 'self'{styles}; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         )
     }
 }
 
-/// SHA-256 (base64) of the body of every `<script>` without `src`.
-fn inline_script_hashes(html: &str) -> Vec<String> {
+/// SHA-256 (base64) of the body of every `<tag>` without `src` (`script`:
+/// trunk's loader; `style`: the style sheet, inlined so that the first view
+/// paints without waiting for another request).
+fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
+    let (open, close_tag) = (format!("<{tag}"), format!("</{tag}>"));
     let mut hashes = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         rest = &rest[start..];
         let Some(tag_end) = rest.find('>') else { break };
         let tag = &rest[..tag_end];
         let body_start = tag_end + 1;
-        let Some(close) = rest[body_start..].find("</script>") else {
+        let Some(close) = rest[body_start..].find(&close_tag) else {
             break;
         };
         let body = &rest[body_start..body_start + close];
@@ -128,21 +139,130 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// `index.html` for client-side routes (the SPA fallback), `staff.html` for
-/// the staff pages.
+/// the staff pages, each with the page's first view (see [`first_view`]).
 pub async fn index(assets: web::Data<WebAssets>, req: HttpRequest) -> HttpResponse {
+    let staff = is_staff_page(req.path());
     let page = match &assets.staff_html {
-        Some(staff) if is_staff_page(req.path()) => Some(staff),
+        Some(html) if staff => Some(html),
         _ => assets.index_html.as_ref(),
     };
     match page {
         Some(html) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(html.clone()),
+            // The first view follows the language and session cookies.
+            .insert_header((header::VARY, "Cookie, Accept-Language"))
+            .body(with_first_view(html, &req, staff)),
         None => HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")
             .body("The web client is not built. Run scripts/run.sh, or build it with trunk."),
     }
+}
+
+/// `html` with the first view of the page `req` asks for, in the language
+/// the client will show: before `</body>`, and the language on `<html>`.
+fn with_first_view(html: &str, req: &HttpRequest, staff: bool) -> String {
+    let cookie = |name: &str| req.cookie(name).map(|c| c.value().to_owned());
+    let browser = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';']).next())
+        .unwrap_or("");
+    let lang = shell::language(cookie(shell::LANGUAGE_COOKIE).as_deref(), browser);
+    let view = if staff {
+        Shell::Staff
+    } else if cookie(crate::auth::session::MARKER_COOKIE).as_deref() == Some("1") {
+        Shell::Participant
+    } else {
+        Shell::Guest
+    };
+    let html = html.replacen(
+        "<html lang=\"nl\">",
+        &format!("<html lang=\"{}\">", lang.as_str()),
+        1,
+    );
+    html.replacen(
+        "</body>",
+        &format!("{}</body>", first_view(req.path(), lang, view)),
+        1,
+    )
+}
+
+/// Whose first view: the menu differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shell {
+    Guest,
+    /// A session cookie came along. Staff use the participant pages too, but
+    /// rarely; their menu appears when the client has loaded.
+    Participant,
+    /// A staff page: its menu depends on the role, so none until then.
+    Staff,
+}
+
+/// The first view of `path`: the header, the menu, and what the page shows
+/// at the top before it has loaded anything (`shared::shell`), so that a
+/// phone on a slow network shows the page at once instead of a blank screen
+/// until the client has arrived. The client draws the same texts and removes
+/// this when its page is ready (`frontend/src/app.rs`). Every link works
+/// without the client; there is no button, since nothing would answer it.
+fn first_view(path: &str, lang: Language, view: Shell) -> String {
+    let t = shell::texts(lang);
+    let mut out = String::with_capacity(1024);
+    out.push_str(
+        "<div id=\"shell\"><header class=\"site-header\"><div class=\"bar\">\
+         <a href=\"/\" class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">WV</span>\
+         <span>Wijkveilig</span></a></div>",
+    );
+    let menu: &[(&str, &str)] = match view {
+        Shell::Guest => &shell::guest_menu(t),
+        Shell::Participant => &shell::participant_menu(t),
+        Shell::Staff => &[],
+    };
+    if !menu.is_empty() {
+        out.push_str(&format!("<nav aria-label=\"{}\"><ul>", escape(t.nav_label)));
+        for (href, label) in menu {
+            let current = if *href == path {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "<li><a href=\"{href}\"{current}>{}</a></li>",
+                escape(label)
+            ));
+        }
+        out.push_str("</ul></nav>");
+    }
+    out.push_str("</header><main>");
+    match shell::intro(t, path) {
+        Intro::Home => out.push_str(&format!(
+            "<section class=\"hero\"><h1>{}</h1><p class=\"tagline\">{}</p>\
+             <p class=\"lead\">{}</p></section>",
+            escape(t.home_title),
+            escape(t.app_tagline),
+            escape(t.home_lead)
+        )),
+        Intro::Titled { title, lead } => {
+            out.push_str(&format!("<h1>{}</h1>", escape(title)));
+            if let Some(lead) = lead {
+                out.push_str(&format!("<p class=\"lead\">{}</p>", escape(lead)));
+            }
+        }
+        Intro::Unknown => {}
+    }
+    out.push_str(&format!(
+        "<p class=\"shell-loading\" role=\"status\">{}</p></main></div>",
+        escape(t.loading)
+    ));
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A built asset in the best encoding the client accepts: the build stores
@@ -277,13 +397,12 @@ mod tests {
     }
 
     #[test]
-    fn hashes_only_inline_scripts() {
-        let html =
-            r#"<html><script src="/a.js"></script><script type="module">boot()</script></html>"#;
-        let hashes = inline_script_hashes(html);
-        assert_eq!(hashes.len(), 1);
-        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
-        assert_eq!(hashes[0], expected);
+    fn hashes_only_inline_scripts_and_styles() {
+        let html = r#"<html><style>p { color: red }</style><script src="/a.js"></script><script type="module">boot()</script></html>"#;
+        let hash =
+            |body: &[u8]| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
+        assert_eq!(inline_hashes(html, "script"), [hash(b"boot()")]);
+        assert_eq!(inline_hashes(html, "style"), [hash(b"p { color: red }")]);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, expectAccessible, login, signupViaApi, uniqueEmail } from './helpers';
+import { PASSWORD, clientReady, expectAccessible, login, signupViaApi, uniqueEmail } from './helpers';
 
 for (const [name, path] of [['home', '/'], ['sign up', '/signup'], ['log in', '/login']]) {
   test(`${name} has no serious accessibility violations`, async ({ page }) => {
     await page.goto(path);
+    await clientReady(page);
     await expect(page.locator('main h1')).toBeVisible();
     await expectAccessible(page);
     if (path !== '/') {
@@ -27,6 +28,7 @@ test('profile has no serious accessibility violations', async ({ page, request }
 test('the whole sign-up works with the keyboard alone', async ({ page }) => {
   await page.goto('/signup');
   // The app mounts after the WASM loads; start typing once it is there.
+  await clientReady(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Aanmelden' })).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Naar de inhoud' })).toBeFocused();

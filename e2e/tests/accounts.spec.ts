@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, signupViaApi, uniqueEmail } from './helpers';
+import { PASSWORD, clientReady, signupViaApi, uniqueEmail } from './helpers';
 
 test('a student signs up on a phone, stays logged in, switches language and logs out', async ({ page }) => {
   const email = uniqueEmail('anna');
   await page.goto('/');
+  await clientReady(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Wijkveilig' })).toBeVisible();
   await page.getByRole('link', { name: 'Aanmelden' }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Aanmelden' })).toBeFocused();

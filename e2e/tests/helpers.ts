@@ -33,6 +33,12 @@ export async function login(page: Page, email: string, password: string) {
   await expect(page.getByRole('heading', { level: 2, name: /Welkom/ })).toBeVisible();
 }
 
+/** Waits for the web client to have replaced the server's first view of the
+ * page (`#shell`, which shows the heading and menu before the client loads). */
+export async function clientReady(page: Page) {
+  await expect(page.locator('#shell')).toHaveCount(0);
+}
+
 /** Fails on serious or critical axe-core violations. */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
+use shared::shell;
 use shared::users::{Language, Role, UpdateMeRequest, UserDto};
 
 use crate::api::{use_session, Session};
@@ -19,6 +20,13 @@ pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     spawn_local(async move { session.restore().await });
+    // The server's first view of the page (`shared::shell`) stays until the
+    // page is drawn here (the style sheet hides it until then).
+    Effect::new(move |_| {
+        if session.ready.get() {
+            remove_shell_once_shown(SHELL_FRAMES);
+        }
+    });
 
     view! {
         <Router>
@@ -67,6 +75,32 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// How many frames the client waits at most for the browser to confirm the
+/// first view was on screen.
+const SHELL_FRAMES: u32 = 60;
+
+/// Replaces the server's first view with the client's page, in one frame,
+/// once the browser has confirmed that the first view reached the screen
+/// (its first-contentful-paint entry; at most `frames` frames from now).
+/// The confirmation comes as a task of its own after the client's start-up,
+/// and the browser drops a paint whose text is gone by then: the page's
+/// largest paint would then count from the client's drawing of the same
+/// text, seconds later on a slow phone, not from when the reader saw it.
+fn remove_shell_once_shown(frames: u32) {
+    request_animation_frame(move || {
+        let shown = window()
+            .performance()
+            .is_none_or(|p| p.get_entries_by_name("first-contentful-paint").length() > 0);
+        if shown || frames == 0 {
+            if let Some(shell) = document().get_element_by_id("shell") {
+                shell.remove();
+            }
+        } else {
+            remove_shell_once_shown(frames - 1);
+        }
+    });
 }
 
 /// After client-side navigation, move focus to the new page's heading so
@@ -145,8 +179,9 @@ fn Header() -> impl IntoView {
                     <li><A href="/">{move || i18n.t().nav_home}</A></li>
                     <Show when=move || has(&[Role::Participant])>
                         <li><A href="/reports/new">{move || i18n.r().nav_report}</A></li>
-                        <li><A href="/reports">{move || i18n.r().nav_my_reports}</A></li>
-                        <li><A href="/my-topics">{move || i18n.pick("Mijn onderwerpen", "My topics")}</A></li>
+                        // Exact: on "/reports/new" only "Report" is the current page.
+                        <li><A href="/reports" exact=true>{move || i18n.r().nav_my_reports}</A></li>
+                        <li><A href="/my-topics">{move || shell::texts(i18n.lang.get()).nav_my_topics}</A></li>
                     </Show>
                     <Show when=move || has(&[Role::Coordinator, Role::Admin, Role::Partner])>
                         <li><A href="/dashboard">"Dashboard"</A></li>
@@ -155,9 +190,9 @@ fn Header() -> impl IntoView {
                         <li><A href="/campaigns">{move || i18n.pick("Campagnes", "Campaigns")}</A></li>
                     </Show>
                     <Show when=move || role().is_some()>
-                        <li><A href="/meetings">{move || i18n.pick("Bijeenkomsten", "Meetings")}</A></li>
-                        <li><A href="/teams">{move || i18n.pick("Buurtpreventie", "Prevention teams")}</A></li>
-                        <li><A href="/surveys">{move || if i18n.lang.get() == Language::Nl { "Vragenlijsten" } else { "Surveys" }}</A></li>
+                        <li><A href="/meetings">{move || shell::texts(i18n.lang.get()).nav_meetings}</A></li>
+                        <li><A href="/teams">{move || shell::texts(i18n.lang.get()).nav_teams}</A></li>
+                        <li><A href="/surveys">{move || shell::texts(i18n.lang.get()).nav_surveys}</A></li>
                         <li><A href="/notifications">{move || i18n.r().nav_notifications}</A></li>
                         <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>
                     </Show>

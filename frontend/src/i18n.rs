@@ -2,6 +2,7 @@
 //! compile error, and the bundle carries no i18n runtime.
 
 use leptos::prelude::*;
+use shared::shell;
 use shared::users::{Group, Language, Role};
 
 // The participant client leaves the staff pages out, and with them the reads
@@ -117,19 +118,19 @@ pub struct Texts {
 }
 
 pub const NL: Texts = Texts {
-    app_tagline: "Samen werken aan een veilige wijk",
+    app_tagline: shell::NL.app_tagline,
     skip_link: "Naar de inhoud",
-    nav_label: "Hoofdmenu",
-    nav_home: "Start",
-    nav_profile: "Profiel",
+    nav_label: shell::NL.nav_label,
+    nav_home: shell::NL.nav_home,
+    nav_profile: shell::NL.nav_profile,
     nav_users: "Gebruikers",
     nav_neighbourhoods: "Wijken",
-    nav_login: "Inloggen",
-    nav_signup: "Aanmelden",
+    nav_login: shell::NL.nav_login,
+    nav_signup: shell::NL.nav_signup,
     switch_language: "English",
     switch_language_label: "Switch to English",
     logged_in_as: "Ingelogd als",
-    loading: "Bezig met laden…",
+    loading: shell::NL.loading,
     error_summary: "Er is een probleem",
     network_error: "Geen verbinding met Wijkveilig. Controleer je internet en probeer het opnieuw.",
     generic_error: "Er ging iets mis. Probeer het later opnieuw.",
@@ -138,8 +139,8 @@ pub const NL: Texts = Texts {
     busy: "Bezig…",
     saved: "Opgeslagen.",
 
-    home_title: "Wijkveilig",
-    home_lead: "Meld overlast en inbraak in je buurt, volg wat ermee gebeurt en praat mee over veiligheid in jouw wijk.",
+    home_title: shell::NL.home_title,
+    home_lead: shell::NL.home_lead,
     home_points: [
         "Meldingen over overlast en inbraak, met een duidelijke status.",
         "Zet onderwerpen op de agenda van het veiligheidsoverleg in je wijk.",
@@ -151,8 +152,8 @@ pub const NL: Texts = Texts {
     home_member_lead: "Je bent aangemeld bij Wijkveilig. Hier vind je straks je meldingen, enquêtes en de wijkbijeenkomsten.",
     emergency: "Gebeurt het nu? Bel 112.",
 
-    signup_title: "Aanmelden",
-    signup_lead: "In een minuut geregeld. We vragen alleen wat nodig is.",
+    signup_title: shell::NL.signup_title,
+    signup_lead: shell::NL.signup_lead,
     email_label: "E-mailadres",
     email_hint: "Studenten: met je adres van RUG of Hanze tel je als geverifieerde student.",
     password_label: "Wachtwoord",
@@ -168,7 +169,7 @@ pub const NL: Texts = Texts {
     signup_submit: "Account aanmaken",
     have_account: "Heb je al een account? Log in.",
 
-    login_title: "Inloggen",
+    login_title: shell::NL.login_title,
     login_submit: "Inloggen",
     forgot_password: "Wachtwoord vergeten?",
     no_account: "Nog geen account? Meld je aan.",
@@ -242,19 +243,19 @@ pub const NL: Texts = Texts {
 };
 
 pub const EN: Texts = Texts {
-    app_tagline: "Working together for a safe neighbourhood",
+    app_tagline: shell::EN.app_tagline,
     skip_link: "Skip to content",
-    nav_label: "Main menu",
-    nav_home: "Home",
-    nav_profile: "Profile",
+    nav_label: shell::EN.nav_label,
+    nav_home: shell::EN.nav_home,
+    nav_profile: shell::EN.nav_profile,
     nav_users: "Users",
     nav_neighbourhoods: "Neighbourhoods",
-    nav_login: "Log in",
-    nav_signup: "Sign up",
+    nav_login: shell::EN.nav_login,
+    nav_signup: shell::EN.nav_signup,
     switch_language: "Nederlands",
     switch_language_label: "Schakel naar Nederlands",
     logged_in_as: "Logged in as",
-    loading: "Loading…",
+    loading: shell::EN.loading,
     error_summary: "There is a problem",
     network_error: "Cannot reach Wijkveilig. Check your connection and try again.",
     generic_error: "Something went wrong. Please try again later.",
@@ -263,8 +264,8 @@ pub const EN: Texts = Texts {
     busy: "Working…",
     saved: "Saved.",
 
-    home_title: "Wijkveilig",
-    home_lead: "Report nuisance and burglary in your area, follow what happens with it, and have a say in safety in your neighbourhood.",
+    home_title: shell::EN.home_title,
+    home_lead: shell::EN.home_lead,
     home_points: [
         "Reports on nuisance and burglary, with a clear status.",
         "Put topics on the agenda of your neighbourhood's safety meeting.",
@@ -276,8 +277,8 @@ pub const EN: Texts = Texts {
     home_member_lead: "You are signed up to Wijkveilig. Your reports, surveys and neighbourhood meetings will appear here.",
     emergency: "Is it happening now? Call 112.",
 
-    signup_title: "Sign up",
-    signup_lead: "Done in a minute. We only ask for what we need.",
+    signup_title: shell::EN.signup_title,
+    signup_lead: shell::EN.signup_lead,
     email_label: "Email address",
     email_hint: "Students: with your RUG or Hanze address you count as a verified student.",
     password_label: "Password",
@@ -293,7 +294,7 @@ pub const EN: Texts = Texts {
     signup_submit: "Create account",
     have_account: "Already have an account? Log in.",
 
-    login_title: "Log in",
+    login_title: shell::EN.login_title,
     login_submit: "Log in",
     forgot_password: "Forgot your password?",
     no_account: "No account yet? Sign up.",
@@ -555,6 +556,7 @@ impl I18n {
             if let Some(el) = document().document_element() {
                 let _ = el.set_attribute("lang", lang.as_str());
             }
+            remember_for_server(lang);
         });
         i18n
     }
@@ -577,6 +579,20 @@ impl I18n {
 
     pub fn t(&self) -> &'static Texts {
         texts(self.lang.get())
+    }
+}
+
+/// Tells the server the language too, so that its first view of the next
+/// page (`shared::shell`) is in it. A preference, not a tracker: it holds
+/// only "nl" or "en".
+fn remember_for_server(lang: Language) {
+    use wasm_bindgen::JsCast;
+    if let Ok(d) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = d.set_cookie(&format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            shell::LANGUAGE_COOKIE,
+            lang.as_str()
+        ));
     }
 }
 
@@ -645,11 +661,11 @@ pub struct ReportTexts {
 }
 
 pub const REPORTS_NL: ReportTexts = ReportTexts {
-    nav_report: "Melden",
-    nav_my_reports: "Mijn meldingen",
+    nav_report: shell::NL.nav_report,
+    nav_my_reports: shell::NL.nav_my_reports,
     nav_queue: "Meldingen",
-    nav_notifications: "Berichten",
-    new_title: "Melding doen",
+    nav_notifications: shell::NL.nav_notifications,
+    new_title: shell::NL.report_title,
     kind_legend: "Waar gaat het over?",
     kind_nuisance: "Overlast",
     kind_burglary: "Inbraak",
@@ -700,11 +716,11 @@ pub const REPORTS_NL: ReportTexts = ReportTexts {
 };
 
 pub const REPORTS_EN: ReportTexts = ReportTexts {
-    nav_report: "Report",
-    nav_my_reports: "My reports",
+    nav_report: shell::EN.nav_report,
+    nav_my_reports: shell::EN.nav_my_reports,
     nav_queue: "Reports",
-    nav_notifications: "Messages",
-    new_title: "File a report",
+    nav_notifications: shell::EN.nav_notifications,
+    new_title: shell::EN.report_title,
     kind_legend: "What is it about?",
     kind_nuisance: "Nuisance",
     kind_burglary: "Burglary",

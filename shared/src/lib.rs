@@ -34,6 +34,7 @@ pub mod metrics;
 pub mod neighbourhoods;
 pub mod privacy;
 pub mod reports;
+pub mod shell;
 pub mod surveys;
 pub mod teams;
 pub mod users;

@@ -74,10 +74,20 @@ async fn every_response_carries_security_headers_and_a_strict_csp() {
         .to_str()
         .unwrap()
         .to_owned();
+    let hash =
+        |body: &[u8]| base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(body));
     for script in [&b"boot()"[..], b"bootStaff()"] {
-        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
-        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        assert!(csp.contains(&format!("'sha256-{}'", hash(script))), "{csp}");
     }
+    // And the inlined style sheet, in style-src.
+    let styles = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("style-src"))
+        .unwrap();
+    assert!(
+        styles.contains(&format!("'sha256-{}'", hash(b"main { margin: 0 }"))),
+        "{csp}"
+    );
 }
 
 #[tokio::test]
@@ -102,7 +112,11 @@ async fn client_routes_get_the_app_and_api_routes_never_do() {
         "/reports/new",
         "/verify-email?token=abc",
     ] {
-        assert_eq!(page(path).await, INDEX_HTML, "{path}");
+        let body = page(path).await;
+        assert!(
+            body.contains("boot()") && !body.contains("bootStaff()"),
+            "{path}"
+        );
     }
     for path in [
         "/admin/users",
@@ -110,7 +124,7 @@ async fn client_routes_get_the_app_and_api_routes_never_do() {
         "/surveys/3/edit",
         "/queue?status=submitted",
     ] {
-        assert_eq!(page(path).await, STAFF_HTML, "{path}");
+        assert!(page(path).await.contains("bootStaff()"), "{path}");
     }
     let res = app
         .client
@@ -128,7 +142,7 @@ async fn client_routes_get_the_app_and_api_routes_never_do() {
     .await;
     let res = app.client.get(app.url("/dashboard")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.text().await.unwrap(), INDEX_HTML);
+    assert!(res.text().await.unwrap().contains("boot()"));
 }
 
 #[tokio::test]
@@ -174,8 +188,87 @@ async fn built_assets_go_out_precompressed_and_cached_for_good() {
     // Not a file of the client: the app, as for any client route.
     for path in ["/signup", "/.hidden", "/..%2fCargo.toml"] {
         let res = app.client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(res.text().await.unwrap(), INDEX_HTML, "{path}");
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains("boot()") && body.contains("id=\"shell\""),
+            "{path}"
+        );
     }
+}
+
+/// The first view the server writes into the page (`shared::shell`): in the
+/// language the client will show, with the menu of a guest or of a
+/// participant, and the page's heading.
+#[tokio::test]
+async fn pages_come_with_a_first_view_in_the_clients_language() {
+    let app = spawn_app().await;
+    let get = |path: &'static str, headers: &'static [(&'static str, &'static str)]| {
+        let mut req = app.client.get(app.url(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let vary = res.headers().get("vary").unwrap().to_str().unwrap();
+            assert!(
+                vary.contains("Cookie") && vary.contains("Accept-Language"),
+                "{vary}"
+            );
+            let body = res.text().await.unwrap();
+            // Once, before the end of the body, after the client's loader.
+            assert_eq!(body.matches("id=\"shell\"").count(), 1, "{body}");
+            assert!(body.find("boot").unwrap() < body.find("id=\"shell\"").unwrap());
+            assert!(body.ends_with("</div></body></html>"), "{body}");
+            body
+        }
+    };
+    // No cookie, no language: Dutch, the guest's menu, the home page's lead.
+    let home = get("/", &[]).await;
+    assert!(home.contains("<html lang=\"nl\">"), "{home}");
+    assert!(
+        home.contains("<a href=\"/\" aria-current=\"page\">Start</a>"),
+        "{home}"
+    );
+    assert!(home.contains("<a href=\"/signup\">Aanmelden</a>"), "{home}");
+    assert!(home.contains(shared::shell::NL.home_lead), "{home}");
+    assert!(
+        !home.contains("<button"),
+        "nothing would answer a button: {home}"
+    );
+    // The browser's language, then the client's remembered choice.
+    let english = get("/signup", &[("accept-language", "en-GB,en;q=0.9")]).await;
+    assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(english.contains("<h1>Sign up</h1>"), "{english}");
+    assert!(english.contains(shared::shell::EN.signup_lead), "{english}");
+    let chosen = get(
+        "/signup",
+        &[("accept-language", "en-GB"), ("cookie", "wv_lang=nl")],
+    )
+    .await;
+    assert!(chosen.contains("<h1>Aanmelden</h1>"), "{chosen}");
+    // A session: the participant's menu; the report page's heading.
+    let report = get("/reports/new", &[("cookie", "wv_session=1; wv_lang=en")]).await;
+    assert!(report.contains("<h1>File a report</h1>"), "{report}");
+    assert!(
+        report.contains("<a href=\"/reports/new\" aria-current=\"page\">Report</a>"),
+        "{report}"
+    );
+    assert!(
+        report.contains("<a href=\"/reports\">My reports</a>"),
+        "{report}"
+    );
+    assert!(!report.contains("/signup"), "{report}");
+    // A staff page: its menu depends on the role, so none; a page the first
+    // view knows nothing of: the header and a loading line only.
+    let staff = get("/dashboard", &[("cookie", "wv_session=1")]).await;
+    assert!(
+        staff.contains("bootStaff()") && !staff.contains("<nav"),
+        "{staff}"
+    );
+    assert!(staff.contains("Bezig met laden"), "{staff}");
+    let detail = get("/surveys/3", &[]).await;
+    assert!(!detail.contains("<h1>"), "{detail}");
 }
 
 #[tokio::test]

@@ -13,12 +13,12 @@ use shared::auth::SessionResponse;
 
 pub const PASSWORD: &str = "fietsen langs het diep";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
-/// A page with an inline script, standing in for trunk's output.
+/// A page with an inline style sheet and script, standing in for trunk's output.
 pub const INDEX_HTML: &str =
-    "<!doctype html><html><head><script type=\"module\">boot()</script></head><body></body></html>";
+    "<!doctype html><html lang=\"nl\"><head><style>main { margin: 0 }</style><script type=\"module\">boot()</script></head><body></body></html>";
 /// The staff client's page (scripts/build.sh writes it beside `index.html`).
 pub const STAFF_HTML: &str =
-    "<!doctype html><html><head><script type=\"module\">bootStaff()</script></head><body></body></html>";
+    "<!doctype html><html lang=\"nl\"><head><script type=\"module\">bootStaff()</script></head><body></body></html>";
 
 pub struct TestApp {
     pub address: String,
