@@ -1287,3 +1287,42 @@ async fn adding_to_the_rollups_keeps_its_statements_prepared() {
         ]
     );
 }
+
+/// PostgreSQL only: the participation dashboard's rollup reads stay prepared
+/// on the connection (named statements in `pg_prepared_statements`), with
+/// their values bound, so a second call, with other filters of the same
+/// shape, plans nothing anew.
+#[tokio::test]
+async fn dashboard_rollup_reads_stay_prepared() {
+    use backend::metrics::{self, Ctx, Scope};
+    use shared::metrics::Period;
+    use shared::users::Group;
+    let Some(mut pg) = fresh_postgres() else {
+        return;
+    };
+    let conn = &mut pg.conn;
+    backend::db::run_migrations(conn).unwrap();
+    let now = backend::db::models::now();
+    let ctx = Ctx::load(conn, true, now).unwrap();
+    let scope = |group, hood| Scope::new(Period::All, group, hood, now.date());
+    metrics::participation(conn, &ctx, &scope(None, None)).unwrap();
+    let rollups = |conn: &mut _| -> Vec<String> {
+        prepared_statements(conn)
+            .into_iter()
+            .filter(|s| s.contains("FROM metric_rollups"))
+            .collect()
+    };
+    let first = rollups(conn);
+    assert!(first.len() >= 5, "one per shape of read: {first:#?}");
+    assert!(
+        first
+            .iter()
+            .all(|s| s.contains("metric = $1") && !s.contains('\'')),
+        "values bound, none written in: {first:#?}"
+    );
+    // The same shapes for a group and a neighbourhood: new texts once, then kept.
+    metrics::participation(conn, &ctx, &scope(Some(Group::Student), Some(1))).unwrap();
+    let second = rollups(conn);
+    metrics::participation(conn, &ctx, &scope(Some(Group::Resident), Some(2))).unwrap();
+    assert_eq!(rollups(conn).len(), second.len(), "{second:#?}");
+}
