@@ -11,6 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::metrics::monitor::esc as escape;
 use actix_web::http::header::{
     self, AcceptEncoding, ContentEncoding, Encoding, Preference, Quality,
 };
@@ -256,13 +257,6 @@ fn first_view(path: &str, lang: Language, view: Shell) -> String {
         escape(t.loading)
     ));
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A built asset in the best encoding the client accepts: the build stores

@@ -534,20 +534,12 @@ const STORAGE_KEY: &str = "wv_lang";
 impl I18n {
     /// Remembered choice, else the browser's language, else Dutch.
     pub fn init() -> I18n {
-        let stored = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|v| Language::parse(&v));
-        let lang = stored.unwrap_or_else(|| {
-            let browser = web_sys::window()
-                .and_then(|w| w.navigator().language())
-                .unwrap_or_default()
-                .to_lowercase();
-            if browser.starts_with("nl") || browser.is_empty() {
-                Language::Nl
-            } else {
-                Language::En
-            }
-        });
+        // The server picks its first view's language by the same rule.
+        let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let browser = web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .unwrap_or_default();
+        let lang = shell::language(stored.as_deref(), &browser);
         let i18n = I18n {
             lang: RwSignal::new(lang),
         };
