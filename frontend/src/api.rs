@@ -127,6 +127,11 @@ where
     attempt().await
 }
 
+/// Lets the browser run its other tasks (a paint, input) before going on.
+pub async fn yield_to_browser() {
+    sleep_ms(0.0).await
+}
+
 async fn sleep_ms(ms: f64) {
     let Some(window) = web_sys::window() else {
         return;
@@ -421,7 +426,7 @@ pub fn use_session() -> Session {
 }
 
 /// The server sets `wv_session=1` beside the httpOnly refresh cookie.
-fn has_session_marker() -> bool {
+pub fn has_session_marker() -> bool {
     use wasm_bindgen::JsCast;
     document()
         .dyn_into::<web_sys::HtmlDocument>()

@@ -131,7 +131,9 @@ pub fn NewReport() -> impl IntoView {
         anonymous.set(d["anonymous"].as_bool().unwrap_or(true));
         contact.set(d["contact"].as_bool().unwrap_or(true));
     }
-    Effect::new(move |_| {
+    // Stored on every change, not on the first run: the form then holds only
+    // what was stored or the defaults.
+    Effect::new(move |first: Option<()>| {
         let draft = serde_json::json!({
             "kind": kind.get().map(|k| k.as_str()),
             "category": category.get(),
@@ -142,7 +144,9 @@ pub fn NewReport() -> impl IntoView {
             "anonymous": anonymous.get(),
             "contact": contact.get(),
         });
-        save_draft(Some(&draft.to_string()));
+        if first.is_some() {
+            save_draft(Some(&draft.to_string()));
+        }
     });
     // After a reload the session arrives later: default to the user's own neighbourhood then.
     Effect::new(move |_| {
