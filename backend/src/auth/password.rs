@@ -42,16 +42,23 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// logins cannot starve the blocking pool and with it every other request.
 ///
 /// While the machine has CPU to spare, a hash takes as long as it computes
-/// (~25 ms), and a few requests may wait for one. When it has none (the
-/// hash's wall time well above its CPU time: other threads wanted the CPU),
-/// each thread rests after a hash for twice the CPU time it took, so that
-/// hashing keeps about a quarter of a core, and a request may wait only for
-/// a thread that rests, one per thread (so a user's next step, such as
-/// logging in right after signing up, is not refused for arriving in the
-/// rest): it is answered within about one hash and one rest, and the others
-/// get 503 at once instead of queueing behind slow hashes. (Hashing
-/// at a low CPU priority bounded its share too, but made every accepted
-/// login wait hundreds of milliseconds on a busy machine.)
+/// (~25 ms), and a few requests may wait for one. When it has none (other
+/// threads wanted the CPU: more were runnable than there are cores, or the
+/// hash's wall time was well above its CPU time), each thread rests after a
+/// hash for twice the CPU time it took, so that hashing keeps at most a
+/// third of a core per thread, and a request may wait only for a thread that
+/// rests, one per thread (so a user's next step, such as logging in right
+/// after signing up, is not refused for arriving in the rest): it is
+/// answered within about one hash and one rest, and the others get 503 at
+/// once instead of queueing behind slow hashes.
+///
+/// The threads ask for the highest CPU priority (nice -20; allowed with
+/// `CAP_SYS_NICE`, as root, or under a raised `RLIMIT_NICE`): the rests
+/// bound their share, and an accepted login then waits for one hash's CPU
+/// time, not for its turn among every thread of a busy machine. Without the
+/// permission they run at the normal priority and the rest is the same.
+/// (Hashing at a low priority bounded its share too, but made every
+/// accepted login wait hundreds of milliseconds on a busy machine.)
 #[derive(Clone)]
 pub struct Hasher {
     /// One per hashing thread; free while it neither hashes nor rests.
@@ -78,24 +85,59 @@ type Answer = Box<dyn FnOnce() + Send>;
 const WAITING_PER_THREAD: usize = 2;
 
 /// On a busy machine a hashing thread rests this many times the CPU time of
-/// its last hash: hashing then takes about 1 / (2 + REST) of a core (the
-/// hash's wall time being about twice its CPU time when it shares one).
+/// its last hash: hashing then takes at most 1 / (1 + REST) of a core (less
+/// when it shares the core and its wall time is above its CPU time).
 const REST: u32 = 2;
+
+/// The nice value the hashing threads ask for (see [`Hasher`]).
+const HASHING_NICE: i32 = -20;
+
+/// How the hashing threads are scheduled and tell a busy machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduling {
+    /// At [`HASHING_NICE`] where allowed; the machine is busy when more
+    /// threads are runnable than there are cores, or when a hash took well
+    /// over its CPU time. The server's.
+    Raised,
+    /// At the normal priority; busy only when a hash took well over its CPU
+    /// time. For the tests of the waiting rules, whose outcome must not
+    /// depend on what else the machine runs meanwhile.
+    Normal,
+}
 
 impl Hasher {
     pub fn new(concurrency: usize) -> anyhow::Result<Hasher> {
+        Hasher::with_scheduling(concurrency, Scheduling::Raised)
+    }
+
+    pub fn with_scheduling(concurrency: usize, scheduling: Scheduling) -> anyhow::Result<Hasher> {
+        let raised = scheduling == Scheduling::Raised;
         let concurrency = concurrency.max(1);
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         let free = Arc::new(Semaphore::new(concurrency));
         let busy = Arc::new(AtomicBool::new(false));
         let resting = Arc::new(AtomicUsize::new(0));
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         for i in 0..concurrency {
             let (queue, free, busy) = (queue.clone(), free.clone(), busy.clone());
             let resting = resting.clone();
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
+                    if raised && i == 0 {
+                        match raise_priority() {
+                            Ok(()) => {
+                                tracing::debug!("password hashing runs at nice {HASHING_NICE}")
+                            }
+                            Err(e) => tracing::info!(
+                                "password hashing runs at the normal CPU priority ({e}); \
+                                 with CAP_SYS_NICE accepted logins wait less on a busy machine"
+                            ),
+                        }
+                    } else if raised {
+                        let _ = raise_priority();
+                    }
                     // Ends when the last Hasher (sender) is gone.
                     loop {
                         let job = match queue.lock() {
@@ -108,7 +150,10 @@ impl Hasher {
                         let wall = started.elapsed();
                         let cpu = thread_cpu_time()
                             .map(|after| after.saturating_sub(cpu_before.unwrap_or(after)));
-                        let rest = cpu.filter(|cpu| wall > *cpu * 3 / 2).map(|cpu| cpu * REST);
+                        let crowded = raised && others_runnable().is_some_and(|n| n >= cores);
+                        let rest = cpu
+                            .filter(|cpu| crowded || wall > *cpu * 3 / 2)
+                            .map(|cpu| cpu * REST);
                         busy.store(rest.is_some(), Ordering::SeqCst);
                         if rest.is_some() {
                             resting.fetch_add(1, Ordering::SeqCst);
@@ -215,6 +260,49 @@ impl Hasher {
     }
 }
 
+/// Asks for [`HASHING_NICE`] for the calling thread.
+fn raise_priority() -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: plain system calls on the calling thread's own id.
+        let ok = unsafe {
+            let tid = libc::gettid() as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, tid, HASHING_NICE) == 0
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// How many other threads of the machine are runnable now (running or
+/// waiting for a core), where the platform tells: the calling thread, which
+/// runs, is left out.
+fn others_runnable() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+        runnable_in_loadavg(&text).map(|n| n.saturating_sub(1))
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// The runnable threads in a `/proc/loadavg` line: its fourth field is
+/// `runnable/total`.
+fn runnable_in_loadavg(text: &str) -> Option<usize> {
+    text.split_whitespace()
+        .nth(3)?
+        .split_once('/')?
+        .0
+        .parse()
+        .ok()
+}
+
 /// The CPU time the calling thread has used, where the platform tells.
 fn thread_cpu_time() -> Option<Duration> {
     #[cfg(target_os = "linux")]
@@ -248,9 +336,50 @@ impl Drop for WaitGuard<'_> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn reads_the_runnable_threads_of_proc_loadavg() {
+        assert_eq!(
+            runnable_in_loadavg("0.52 0.58 0.59 3/1066 28831\n"),
+            Some(3)
+        );
+        assert_eq!(runnable_in_loadavg("12.01 9.80 4.00 17/2210 1"), Some(17));
+        assert_eq!(runnable_in_loadavg("0.52 0.58 0.59"), None);
+        assert_eq!(runnable_in_loadavg("0.52 0.58 0.59 x/10 1"), None);
+        #[cfg(target_os = "linux")]
+        assert!(others_runnable().is_some());
+    }
+
+    /// As root, or with CAP_SYS_NICE, the hashing thread runs at
+    /// HASHING_NICE; without, it asks and is refused, and hashes anyway.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_hashing_thread_asks_for_the_highest_priority() {
+        let (raised, nice) = std::thread::spawn(|| {
+            let raised = raise_priority();
+            // SAFETY: reads the calling thread's own nice value.
+            let nice =
+                unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+            (raised, nice)
+        })
+        .join()
+        .unwrap();
+        match raised {
+            Ok(()) => assert_eq!(nice, HASHING_NICE),
+            // EACCES for a higher priority without the permission.
+            Err(e) => assert!(
+                matches!(e.raw_os_error(), Some(libc::EACCES | libc::EPERM)),
+                "{e}"
+            ),
+        }
+        // The test thread itself keeps its priority.
+        // SAFETY: as above.
+        let own = unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        assert_ne!(own, HASHING_NICE);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_burst_is_hashed_a_few_at_a_time_and_the_excess_refused_at_once() {
-        let hasher = Hasher::new(1).unwrap();
+        let hasher = Hasher::with_scheduling(1, Scheduling::Normal).unwrap();
         let hash = hash_password("fietsen langs het diep").unwrap();
         let tries: Vec<_> = (0..12)
             .map(|_| {
@@ -282,7 +411,7 @@ mod tests {
     /// the rest rather than a queue behind its hash.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn on_a_busy_machine_none_wait_behind_a_hash() {
-        let hasher = Hasher::new(1).unwrap();
+        let hasher = Hasher::with_scheduling(1, Scheduling::Normal).unwrap();
         hasher.busy.store(true, Ordering::Relaxed);
         let hash = hash_password("fietsen langs het diep").unwrap();
         let tries: Vec<_> = (0..6)
@@ -320,7 +449,13 @@ mod tests {
     /// many threads spinning as there are cores.)
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn requests_one_after_another_are_taken_on_a_busy_machine() {
-        let hasher = Hasher::new(1).unwrap();
+        for scheduling in [Scheduling::Normal, Scheduling::Raised] {
+            one_after_another_on_a_busy_machine(scheduling).await;
+        }
+    }
+
+    async fn one_after_another_on_a_busy_machine(scheduling: Scheduling) {
+        let hasher = Hasher::with_scheduling(1, scheduling).unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let spinners: Vec<_> = (0..cores)
@@ -343,7 +478,7 @@ mod tests {
         }
         assert!(
             answers.iter().all(|a| matches!(a, Ok(false))),
-            "{answers:?}"
+            "{scheduling:?}: {answers:?}"
         );
     }
 
