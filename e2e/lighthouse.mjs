@@ -8,6 +8,7 @@
 //   BASE_URL=http://127.0.0.1:18765 node lighthouse.mjs
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
+import { signUpStudent } from './student.mjs';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18765';
 const BUDGET = {
@@ -91,20 +92,8 @@ try {
   await measure('home', page, '/', false);
   await measure('sign-up', page, '/signup', false);
 
-  // Sign up through the form, as a student would: the session (refresh
-  // cookie) stays for the report page.
-  await page.goto(`${BASE}/signup`);
-  await page.waitForSelector('#neighbourhood_id option[value="1"]');
-  await page.type('#email', `lighthouse.${Date.now()}@student.rug.nl`);
-  await page.type('#password', 'fietsen langs het diep');
-  await page.type('#display_name', 'Lighthouse');
-  await page.click('#group-student');
-  await page.select('#neighbourhood_id', '1');
-  await page.click('#accepted_privacy_version');
-  await Promise.all([
-    page.waitForFunction(() => location.pathname !== '/signup', { timeout: 15000 }),
-    page.click('button[type="submit"]'),
-  ]);
+  // Signed up through the form; the session stays for the report page.
+  await signUpStudent(page, BASE, 'Lighthouse');
   await measure('file a report', page, '/reports/new', true);
 } finally {
   await browser.close();

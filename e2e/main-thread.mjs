@@ -8,6 +8,7 @@
 //
 // For /reports/new it signs a student up first, as lighthouse.mjs does.
 import puppeteer from 'puppeteer-core';
+import { signUpStudent } from './student.mjs';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18765';
 const PAGE = process.env.PAGE ?? '/reports/new';
@@ -23,18 +24,7 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 412, height: 823, deviceScaleFactor: 1.75, isMobile: true });
   if (PAGE === '/reports/new') {
-    await page.goto(`${BASE}/signup`);
-    await page.waitForSelector('#neighbourhood_id option[value="1"]');
-    await page.type('#email', `tasks.${Date.now()}@student.rug.nl`);
-    await page.type('#password', 'fietsen langs het diep');
-    await page.type('#display_name', 'Tasks');
-    await page.click('#group-student');
-    await page.select('#neighbourhood_id', '1');
-    await page.click('#accepted_privacy_version');
-    await Promise.all([
-      page.waitForFunction(() => location.pathname !== '/signup', { timeout: 15000 }),
-      page.click('button[type="submit"]'),
-    ]);
+    await signUpStudent(page, BASE, 'Tasks');
   }
   const cdp = await page.createCDPSession();
   await cdp.send('Network.clearBrowserCache');
