@@ -133,7 +133,7 @@ pub fn NewReport() -> impl IntoView {
     }
     // Stored on every change, not on the first run: the form then holds only
     // what was stored or the defaults.
-    Effect::new(move |first: Option<()>| {
+    Effect::new(move |previous_run: Option<()>| {
         let draft = serde_json::json!({
             "kind": kind.get().map(|k| k.as_str()),
             "category": category.get(),
@@ -144,7 +144,7 @@ pub fn NewReport() -> impl IntoView {
             "anonymous": anonymous.get(),
             "contact": contact.get(),
         });
-        if first.is_some() {
+        if previous_run.is_some() {
             save_draft(Some(&draft.to_string()));
         }
     });
