@@ -125,18 +125,16 @@ impl Hasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    if raised && i == 0 {
-                        match raise_priority() {
-                            Ok(()) => {
-                                tracing::debug!("password hashing runs at nice {HASHING_NICE}")
-                            }
-                            Err(e) => tracing::info!(
-                                "password hashing runs at the normal CPU priority ({e}); \
-                                 with CAP_SYS_NICE accepted logins wait less on a busy machine"
-                            ),
+                    // Every thread asks; the first says how it went.
+                    match raised.then(raise_priority) {
+                        Some(Ok(())) if i == 0 => {
+                            tracing::debug!("password hashing runs at nice {HASHING_NICE}")
                         }
-                    } else if raised {
-                        let _ = raise_priority();
+                        Some(Err(e)) if i == 0 => tracing::info!(
+                            "password hashing runs at the normal CPU priority ({e}); \
+                             with CAP_SYS_NICE accepted logins wait less on a busy machine"
+                        ),
+                        _ => {}
                     }
                     // Ends when the last Hasher (sender) is gone.
                     loop {
