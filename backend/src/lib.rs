@@ -15,6 +15,7 @@ pub mod error;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod priority;
 pub mod privacy;
 pub mod ratelimit;
 pub mod startup;

@@ -126,7 +126,7 @@ impl Hasher {
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
                     // Every thread asks; the first says how it went.
-                    match raised.then(raise_priority) {
+                    match raised.then(|| crate::priority::raise(HASHING_NICE)) {
                         Some(Ok(())) if i == 0 => {
                             tracing::debug!("password hashing runs at nice {HASHING_NICE}")
                         }
@@ -258,25 +258,6 @@ impl Hasher {
     }
 }
 
-/// Asks for [`HASHING_NICE`] for the calling thread.
-fn raise_priority() -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: plain system calls on the calling thread's own id.
-        let ok = unsafe {
-            let tid = libc::gettid() as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, tid, HASHING_NICE) == 0
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(std::io::Error::last_os_error())
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
-}
-
 /// How many other threads of the machine are runnable now (running or
 /// waiting for a core), where the platform tells: the calling thread, which
 /// runs, is left out.
@@ -347,32 +328,27 @@ mod tests {
         assert!(others_runnable().is_some());
     }
 
-    /// As root, or with CAP_SYS_NICE, the hashing thread runs at
-    /// HASHING_NICE; without, it asks and is refused, and hashes anyway.
-    #[test]
-    #[cfg(target_os = "linux")]
-    fn a_hashing_thread_asks_for_the_highest_priority() {
-        let (raised, nice) = std::thread::spawn(|| {
-            let raised = raise_priority();
-            // SAFETY: reads the calling thread's own nice value.
-            let nice =
-                unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
-            (raised, nice)
-        })
-        .join()
-        .unwrap();
-        match raised {
-            Ok(()) => assert_eq!(nice, HASHING_NICE),
-            // EACCES for a higher priority without the permission.
-            Err(e) => assert!(
-                matches!(e.raw_os_error(), Some(libc::EACCES | libc::EPERM)),
-                "{e}"
-            ),
+    /// As root, or with CAP_SYS_NICE, the hashing threads run at
+    /// HASHING_NICE; without, they ask, are refused, and hash anyway.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_hashing_threads_ask_for_the_highest_priority() {
+        let allowed = std::thread::spawn(|| crate::priority::raise(HASHING_NICE))
+            .join()
+            .unwrap();
+        let hasher = Hasher::new(2).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        // Whichever thread takes each job.
+        for _ in 0..8 {
+            seen.insert(hasher.run(crate::priority::current).await.unwrap());
         }
-        // The test thread itself keeps its priority.
-        // SAFETY: as above.
-        let own = unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
-        assert_ne!(own, HASHING_NICE);
+        let expected = match allowed {
+            Ok(()) => HASHING_NICE,
+            Err(e) => {
+                assert!(crate::priority::is_refusal(&e), "{e}");
+                crate::priority::current().unwrap()
+            }
+        };
+        assert_eq!(seen, [Some(expected)].into());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

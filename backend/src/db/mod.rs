@@ -309,19 +309,28 @@ const HASH_TURNS: usize = 4;
 /// has said it has room), and the session stored after it. The hasher lets
 /// only a few such requests through, and they are the slowest a user waits
 /// for: on a busy server a turn costs ~150 ms, and a login took three. So
-/// while one of [`HASH_TURNS`] is free they wait only for a connection; past
-/// those they queue like any other request, so that a flood of them (say,
-/// attempts already over their rate limit) cannot crowd out the rest.
+/// while one of [`HASH_TURNS`] is free they wait only for a connection (on
+/// SQLite: they join the writer thread's next batch); past those they queue
+/// like any other request, so that a flood of them (say, attempts already
+/// over their rate limit) cannot crowd out the rest.
 pub async fn run_write_for_hash<T, F>(pool: &Pool, f: F) -> ApiResult<T>
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    if let Some(writer) = &pool.writer {
-        return writer.run(f).await;
-    }
     let turn = pool.hash_turns.clone().try_acquire_owned().ok();
-    run_with(pool, f, turn).await
+    match &pool.writer {
+        Some(writer) => {
+            let lane = match turn {
+                Some(_) => writer::Lane::Ahead,
+                None => writer::Lane::Queue,
+            };
+            let answer = writer.run(lane, f).await;
+            drop(turn);
+            answer
+        }
+        None => run_with(pool, f, turn).await,
+    }
 }
 
 /// Runs `f` on a pooled connection, in the turn given, or else after
@@ -371,7 +380,7 @@ where
     T: Send + 'static,
 {
     match &pool.writer {
-        Some(writer) => writer.run(f).await,
+        Some(writer) => writer.run(writer::Lane::Queue, f).await,
         None => run(pool, f).await,
     }
 }

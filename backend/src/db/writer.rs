@@ -9,11 +9,14 @@
 //! transaction, each in a savepoint of its own (its `write_tx`), and are
 //! answered after the batch commits: a commit writes each touched page to the
 //! WAL once per batch instead of once per write. A write that fails rolls back
-//! to its savepoint and leaves the others be.
+//! to its savepoint and leaves the others be. A few writes may go ahead of
+//! the queue (the database work around a password hash, see
+//! [`super::run_write_for_hash`]): they join the next batch whatever waits.
 //!
 //! Another process on the same file (such as `backend purge`) still waits
 //! through busy_timeout.
 
+use std::collections::VecDeque;
 use std::sync::mpsc;
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -25,9 +28,23 @@ use crate::error::{ApiError, ApiResult};
 /// At most this many writes share a transaction.
 const MAX_BATCH: usize = 64;
 
+/// The nice value the writer thread asks for: above the request threads,
+/// which all wait for it when they write, and below the hashing threads
+/// (-20), whose share is bounded by their rests.
+const WRITER_NICE: i32 = -10;
+
 #[derive(Clone)]
 pub(super) struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<(Job, Lane)>,
+}
+
+/// Where a write queues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Lane {
+    /// First come, first served.
+    Queue,
+    /// Ahead of every write in [`Lane::Queue`].
+    Ahead,
 }
 
 /// Runs a write on the writer thread with its connection (or why there is
@@ -50,20 +67,32 @@ impl Writer {
         kind: DatabaseKind,
         lock_timeout: std::time::Duration,
     ) -> anyhow::Result<Writer> {
-        let (jobs, queue) = mpsc::channel::<Job>();
+        let (jobs, queue) = mpsc::channel::<(Job, Lane)>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
                 let mut conn: Option<DbConnection> = None;
-                // Ends when the last sender (the pool) is gone.
-                while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    while batch.len() < MAX_BATCH {
-                        match queue.try_recv() {
-                            Ok(job) => batch.push(job),
-                            Err(_) => break,
+                let mut waiting = Waiting::default();
+                // Every write of the process waits for this one thread.
+                if let Err(e) = crate::priority::raise(WRITER_NICE) {
+                    tracing::info!(
+                        "the SQLite writer runs at the normal CPU priority ({e}); \
+                         with CAP_SYS_NICE writes wait less on a busy machine"
+                    );
+                }
+                // Ends when the last sender (the pool) is gone and every
+                // write taken from the channel has run.
+                loop {
+                    if waiting.is_empty() {
+                        match queue.recv() {
+                            Ok(job) => waiting.push(job),
+                            Err(_) => return,
                         }
                     }
+                    while let Ok(job) = queue.try_recv() {
+                        waiting.push(job);
+                    }
+                    let batch = waiting.take(MAX_BATCH);
                     if conn.is_none() {
                         conn = establish_serving(&url, kind, lock_timeout).ok();
                     }
@@ -75,8 +104,8 @@ impl Writer {
         Ok(Writer { jobs })
     }
 
-    /// Queues `f` and waits for its answer.
-    pub(super) async fn run<T, F>(&self, f: F) -> ApiResult<T>
+    /// Queues `f` in `lane` and waits for its answer.
+    pub(super) async fn run<T, F>(&self, lane: Lane, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
@@ -99,11 +128,42 @@ impl Writer {
             }
         });
         self.jobs
-            .send(job)
+            .send((job, lane))
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("the writer thread stopped")))?;
         answer.await.map_err(|_| {
             ApiError::Internal(anyhow::anyhow!("a write failed on the writer thread"))
         })?
+    }
+}
+
+/// The writes taken from the channel that wait for a batch, by lane.
+#[derive(Default)]
+struct Waiting {
+    ahead: VecDeque<Job>,
+    queue: VecDeque<Job>,
+}
+
+impl Waiting {
+    fn push(&mut self, (job, lane): (Job, Lane)) {
+        match lane {
+            Lane::Ahead => self.ahead.push_back(job),
+            Lane::Queue => self.queue.push_back(job),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ahead.is_empty() && self.queue.is_empty()
+    }
+
+    /// The next batch: up to `max` writes, those ahead first, each lane in
+    /// its order of arrival.
+    fn take(&mut self, max: usize) -> Vec<Job> {
+        let from_ahead = self.ahead.len().min(max);
+        let from_queue = self.queue.len().min(max - from_ahead);
+        self.ahead
+            .drain(..from_ahead)
+            .chain(self.queue.drain(..from_queue))
+            .collect()
     }
 }
 
@@ -184,6 +244,38 @@ mod tests {
             == 1
     }
 
+    /// A job that notes `n` when it runs.
+    fn noting(n: usize, ran: &std::sync::Arc<std::sync::Mutex<Vec<usize>>>) -> Job {
+        let ran = ran.clone();
+        Box::new(move |_| {
+            ran.lock().unwrap().push(n);
+            Outcome {
+                lost: false,
+                answer: Box::new(|_| {}),
+            }
+        })
+    }
+
+    #[test]
+    fn writes_ahead_join_the_next_batch_before_the_queue() {
+        let ran = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut waiting = Waiting::default();
+        for n in 0..5 {
+            waiting.push((noting(n, &ran), Lane::Queue));
+        }
+        waiting.push((noting(10, &ran), Lane::Ahead));
+        waiting.push((noting(11, &ran), Lane::Ahead));
+        let mut batches = Vec::new();
+        while !waiting.is_empty() {
+            for job in waiting.take(3) {
+                let _ = job(Err(ApiError::Unavailable("test".into())));
+            }
+            batches.push(std::mem::take(&mut *ran.lock().unwrap()));
+        }
+        // Each lane in its order of arrival; at most 3 a batch.
+        assert_eq!(batches, [vec![10, 11, 0], vec![1, 2, 3], vec![4]]);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn batched_writes_fail_alone_and_are_answered_once_committed() {
         let dir = tempfile::tempdir().unwrap();
@@ -195,7 +287,7 @@ mod tests {
         )
         .unwrap();
         writer
-            .run(|c| {
+            .run(Lane::Queue, |c| {
                 diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY)").execute(c)?;
                 Ok(())
             })
@@ -208,7 +300,7 @@ mod tests {
                 let writer = writer.clone();
                 tokio::spawn(async move {
                     let answer = writer
-                        .run(move |c| {
+                        .run(Lane::Queue, move |c| {
                             write_tx(c, |c| {
                                 diesel::sql_query("INSERT INTO t (n) VALUES (?)")
                                     .bind::<Integer, _>(n)
@@ -236,13 +328,31 @@ mod tests {
                 Err(e) => panic!("{n}: {e:?}"),
             }
         }
+        // The writes run at the writer's raised priority where the process
+        // may raise one, and at its own otherwise.
+        let allowed = std::thread::spawn(|| crate::priority::raise(WRITER_NICE))
+            .join()
+            .unwrap();
+        let nice = writer
+            .run(Lane::Ahead, |_| Ok(crate::priority::current()))
+            .await
+            .unwrap();
+        match allowed {
+            Ok(()) => assert_eq!(nice, Some(WRITER_NICE)),
+            Err(e) => {
+                assert!(crate::priority::is_refusal(&e), "{e}");
+                assert_eq!(nice, crate::priority::current());
+            }
+        }
         // A write that panics fails, and the writer carries on.
         let panicked = writer
-            .run(|_| -> ApiResult<()> { panic!("a bug in a write") })
+            .run(Lane::Queue, |_| -> ApiResult<()> {
+                panic!("a bug in a write")
+            })
             .await;
         assert!(matches!(panicked, Err(ApiError::Internal(_))));
         let after = writer
-            .run(|c| {
+            .run(Lane::Queue, |c| {
                 write_tx(c, |c| {
                     diesel::sql_query("INSERT INTO t (n) VALUES (1000)").execute(c)?;
                     Ok(())
