@@ -116,7 +116,7 @@ pub async fn signup(
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    state.hasher.ensure_room()?;
+    let admission = state.hasher.admit()?;
     let limits = &state.config.rate_limits;
     let mut errors = body.validate();
     let email = normalize_email(&body.email);
@@ -151,7 +151,7 @@ pub async fn signup(
         return Err(email_taken());
     }
 
-    let password_hash = state.hasher.hash(body.password).await?;
+    let password_hash = state.hasher.hash(admission, body.password).await?;
     let display_name = body.display_name.trim().to_owned();
     let language = body.language.unwrap_or_default();
     let student_domain = (body.group == Group::Student)
@@ -245,7 +245,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let email = normalize_email(&body.email);
-    state.hasher.ensure_room()?;
+    let admission = state.hasher.admit()?;
     let limits = &state.config.rate_limits;
     // Every attempt counts against the account. Against the address only
     // failures count: a lecture hall behind one campus NAT can log in, while
@@ -264,7 +264,7 @@ pub async fn login(
     .await?
     .filter(|u| u.active);
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = state.hasher.verify(body.password, hash).await?;
+    let matches = state.hasher.verify(admission, body.password, hash).await?;
     let user = match user {
         Some(user) if matches => user,
         _ => {
@@ -517,6 +517,7 @@ pub async fn confirm_password_reset(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     ApiError::check(body.validate())?;
+    let admission = state.hasher.admit()?;
     ratelimit::check(
         &state.pool,
         vec![(
@@ -534,7 +535,7 @@ pub async fn confirm_password_reset(
             .ok_or_else(invalid_link)
     })
     .await?;
-    let password_hash = state.hasher.hash(body.new_password).await?;
+    let password_hash = state.hasher.hash(admission, body.new_password).await?;
     db::run_write_for_hash(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let at = now();

@@ -72,6 +72,7 @@ pub async fn change_password(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     ApiError::check(body.validate())?;
+    let admission = state.hasher.admit()?;
     // Guessing the current password with a stolen access token counts as login attempts.
     ratelimit::check(
         &state.pool,
@@ -83,7 +84,11 @@ pub async fn change_password(
     .await?;
     let current_ok = state
         .hasher
-        .verify(body.current_password, Some(auth.user.password_hash.clone()))
+        .verify(
+            admission,
+            body.current_password,
+            Some(auth.user.password_hash.clone()),
+        )
         .await?;
     if !current_ok {
         return Err(ApiError::field(
@@ -92,7 +97,10 @@ pub async fn change_password(
             "This is not your current password.",
         ));
     }
-    let hash = state.hasher.hash(body.new_password).await?;
+    let hash = state
+        .hasher
+        .hash(state.hasher.admit()?, body.new_password)
+        .await?;
     let (id, session) = (auth.id(), auth.session_id.clone());
     db::run_write_for_hash(&state.pool, move |conn| {
         write_tx(conn, |conn| {

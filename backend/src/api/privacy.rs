@@ -262,6 +262,7 @@ pub async fn delete_me(
     let ok = state
         .hasher
         .verify(
+            state.hasher.admit()?,
             body.into_inner().password,
             Some(auth.user.password_hash.clone()),
         )

@@ -64,6 +64,8 @@ pub struct Hasher {
     /// One per hashing thread; free while it neither hashes nor rests.
     free: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
+    /// Requests admitted ([`Hasher::admit`]) whose hash has not started.
+    admitted: Arc<AtomicUsize>,
     max_waiting: usize,
     /// The last hash found the machine busy.
     busy: Arc<AtomicBool>,
@@ -172,6 +174,7 @@ impl Hasher {
         Ok(Hasher {
             free,
             waiting: Arc::new(AtomicUsize::new(0)),
+            admitted: Arc::new(AtomicUsize::new(0)),
             max_waiting: concurrency * WAITING_PER_THREAD,
             busy,
             resting,
@@ -191,13 +194,19 @@ impl Hasher {
 
     async fn run<T: Send + 'static>(
         &self,
+        admission: Admission,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> ApiResult<T> {
+        // The admission's place passes to the hasher or to a waiting place.
         let permit = match self.free.try_acquire() {
-            Ok(permit) => permit,
+            Ok(permit) => {
+                drop(admission);
+                permit
+            }
             Err(_) => {
                 let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
                 let _guard = WaitGuard(&self.waiting);
+                drop(admission);
                 if queued >= self.room() {
                     return Err(busy());
                 }
@@ -227,27 +236,42 @@ impl Hasher {
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("hashing thread failed")))
     }
 
-    /// Refuses at once when no hasher is free and as many wait as may.
-    /// Login and sign-up ask first, so that a refused attempt costs nothing
-    /// else (no rate-limit write, no account lookup).
-    pub fn ensure_room(&self) -> ApiResult<()> {
-        if self.free.available_permits() == 0 && self.waiting.load(Ordering::SeqCst) >= self.room()
-        {
+    /// A place with the hasher for a request that will hash, or 503 at once
+    /// when every free hasher and waiting place is taken, counting those
+    /// admitted before whose hash has not started. Login and sign-up ask
+    /// first, so that a refused attempt costs nothing else (no rate-limit
+    /// write, no account lookup), and so that only as many as can be
+    /// hashed soon do their database work before the hash (with the turns
+    /// of `db::run_write_for_hash`); checking for room without taking it let
+    /// a burst through whose hashes were then refused.
+    pub fn admit(&self) -> ApiResult<Admission> {
+        let ahead = self.admitted.fetch_add(1, Ordering::SeqCst);
+        let admission = Admission(self.admitted.clone());
+        let places = self.free.available_permits()
+            + self
+                .room()
+                .saturating_sub(self.waiting.load(Ordering::SeqCst));
+        if ahead >= places {
             return Err(busy());
         }
-        Ok(())
+        Ok(admission)
     }
 
-    pub async fn hash(&self, password: String) -> ApiResult<String> {
-        self.run(move || hash_password(&password))
+    pub async fn hash(&self, admission: Admission, password: String) -> ApiResult<String> {
+        self.run(admission, move || hash_password(&password))
             .await?
             .map_err(ApiError::Internal)
     }
 
     /// Verifies against `hash`, or against a dummy when there is no account.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> ApiResult<bool> {
+    pub async fn verify(
+        &self,
+        admission: Admission,
+        password: String,
+        hash: Option<String>,
+    ) -> ApiResult<bool> {
         let dummy = self.dummy_hash.clone();
-        self.run(move || match hash {
+        self.run(admission, move || match hash {
             Some(h) => verify_password(&password, &h),
             None => {
                 let _ = verify_password(&password, &dummy);
@@ -305,6 +329,17 @@ fn busy() -> ApiError {
 
 struct WaitGuard<'a>(&'a AtomicUsize);
 
+/// A request's place with the [`Hasher`], from [`Hasher::admit`] until its
+/// hash starts or it is dropped.
+#[must_use = "the place is given back when dropped"]
+pub struct Admission(Arc<AtomicUsize>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Drop for WaitGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
@@ -339,7 +374,13 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         // Whichever thread takes each job.
         for _ in 0..8 {
-            seen.insert(hasher.run(crate::priority::current).await.unwrap());
+            let admission = hasher.admit().unwrap();
+            seen.insert(
+                hasher
+                    .run(admission, crate::priority::current)
+                    .await
+                    .unwrap(),
+            );
         }
         let expected = match allowed {
             Ok(()) => HASHING_NICE,
@@ -351,6 +392,32 @@ mod tests {
         assert_eq!(seen, [Some(expected)].into());
     }
 
+    /// A request's way through the hasher: admitted, then verified.
+    async fn admit_and_verify(
+        hasher: &Hasher,
+        password: &str,
+        hash: Option<String>,
+    ) -> ApiResult<bool> {
+        hasher.verify(hasher.admit()?, password.into(), hash).await
+    }
+
+    /// Admitted requests hold their places before they hash: a burst that
+    /// arrives at once gets as many as there are free hashers and waiting
+    /// places, and the rest 503 before any other work.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_admission_holds_a_place_until_its_hash_starts() {
+        let hasher = Hasher::with_scheduling(1, Scheduling::Normal).unwrap();
+        let held: Vec<_> = (0..1 + WAITING_PER_THREAD)
+            .map(|_| hasher.admit().unwrap())
+            .collect();
+        assert!(matches!(hasher.admit(), Err(ApiError::Unavailable(_))));
+        // A request that ends before its hash gives its place back.
+        drop(held);
+        let admission = hasher.admit().unwrap();
+        assert!(hasher.admit().is_ok());
+        assert!(hasher.verify(admission, "x".into(), None).await.is_ok());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_burst_is_hashed_a_few_at_a_time_and_the_excess_refused_at_once() {
         let hasher = Hasher::with_scheduling(1, Scheduling::Normal).unwrap();
@@ -359,9 +426,7 @@ mod tests {
             .map(|_| {
                 let (hasher, hash) = (hasher.clone(), hash.clone());
                 tokio::spawn(async move {
-                    hasher
-                        .verify("fietsen langs het diep".into(), Some(hash))
-                        .await
+                    admit_and_verify(&hasher, "fietsen langs het diep", Some(hash)).await
                 })
             })
             .collect();
@@ -378,7 +443,7 @@ mod tests {
         assert!(verified > WAITING_PER_THREAD, "{verified} verified");
         assert!(refused > 0, "nothing refused");
         // And the hasher serves again once the burst is over.
-        assert!(hasher.verify("x".into(), None).await.is_ok());
+        assert!(admit_and_verify(&hasher, "x", None).await.is_ok());
     }
 
     /// On a busy machine a burst gets the free hasher, and 503 at once for
@@ -393,9 +458,8 @@ mod tests {
                 let (hasher, hash) = (hasher.clone(), hash.clone());
                 tokio::spawn(async move {
                     let started = Instant::now();
-                    let answer = hasher
-                        .verify("fietsen langs het diep".into(), Some(hash))
-                        .await;
+                    let answer =
+                        admit_and_verify(&hasher, "fietsen langs het diep", Some(hash)).await;
                     (answer, started.elapsed())
                 })
             })
@@ -414,8 +478,7 @@ mod tests {
         // Rested, the hasher takes the next one.
         tokio::time::sleep(Duration::from_millis(300)).await;
         hasher.busy.store(true, Ordering::Relaxed);
-        assert!(hasher.ensure_room().is_ok());
-        assert!(hasher.verify("x".into(), None).await.is_ok());
+        assert!(admit_and_verify(&hasher, "x", None).await.is_ok());
     }
 
     /// A user's requests one after another are never refused, however busy
@@ -444,7 +507,7 @@ mod tests {
             .collect();
         let mut answers = Vec::new();
         for _ in 0..8 {
-            answers.push(hasher.verify("x".into(), None).await);
+            answers.push(admit_and_verify(&hasher, "x", None).await);
         }
         stop.store(true, Ordering::Relaxed);
         for s in spinners {
