@@ -329,18 +329,18 @@ fn busy() -> ApiError {
 
 struct WaitGuard<'a>(&'a AtomicUsize);
 
+impl Drop for WaitGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// A request's place with the [`Hasher`], from [`Hasher::admit`] until its
 /// hash starts or it is dropped.
 #[must_use = "the place is given back when dropped"]
 pub struct Admission(Arc<AtomicUsize>);
 
 impl Drop for Admission {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl Drop for WaitGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
