@@ -57,6 +57,22 @@ pub fn is_refusal(e: &std::io::Error) -> bool {
     }
 }
 
+/// The nice value a thread that asks for `nice` ends up with in this
+/// process: `nice` where raising is allowed, else its own (the refusal
+/// being for want of the permission, not a failure to ask).
+#[cfg(test)]
+pub fn granted(nice: i32) -> Option<i32> {
+    std::thread::spawn(move || match raise(nice) {
+        Ok(()) => Some(nice),
+        Err(e) => {
+            assert!(is_refusal(&e), "{e}");
+            current()
+        }
+    })
+    .join()
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

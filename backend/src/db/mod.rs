@@ -306,7 +306,7 @@ const HASH_TURNS: usize = 4;
 
 /// [`run_write`] for the database work of a request that comes with a
 /// password hash: login's and sign-up's lookups before it (once the hasher
-/// has said it has room), and the session stored after it. The hasher lets
+/// has admitted it), and the session stored after it. The hasher lets
 /// only a few such requests through, and they are the slowest a user waits
 /// for: on a busy server a turn costs ~150 ms, and a login took three. So
 /// while one of [`HASH_TURNS`] is free they wait only for a connection (on
