@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 
 use super::models::User;
-use super::schema::{notifications, report_categories, report_events, report_photos, reports};
+use super::schema::{
+    notifications, report_categories, report_events, report_photos, reporter_report_counts, reports,
+};
 use super::DbConnection;
 use crate::metrics::rollup::ActivityState;
 
@@ -490,6 +492,39 @@ pub struct ReportFilter {
     pub limit: i64,
 }
 
+impl ReportFilter {
+    /// The reporter whose whole list this is, unfiltered: the one list whose
+    /// total is kept rather than counted. Every field is named, so that a new
+    /// filter cannot slip past this check.
+    fn whole_list_of(&self) -> Option<i32> {
+        let ReportFilter {
+            reporter_id,
+            forwarded_only,
+            statuses,
+            kind,
+            category_id,
+            neighbourhood_id,
+            from,
+            to,
+            overdue_at,
+            text,
+            sort: _,
+            offset: _,
+            limit: _,
+        } = self;
+        let filtered = *forwarded_only
+            || !statuses.is_empty()
+            || kind.is_some()
+            || category_id.is_some()
+            || neighbourhood_id.is_some()
+            || from.is_some()
+            || to.is_some()
+            || overdue_at.is_some()
+            || text.is_some();
+        reporter_id.filter(|_| !filtered)
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum ReportSort {
     #[default]
@@ -572,12 +607,22 @@ pub fn list(
         )
     };
     // The count rides along with the page, as a subselect that the database
-    // runs once per statement: one round trip, not two.
-    let items: Vec<(ReportRow, Option<String>, i64)> = query
-        .offset(f.offset)
-        .limit(f.limit)
-        .select((ReportRow::as_select(), code, Subselect(capped())))
-        .load(conn)?;
+    // runs once per statement: one round trip, not two. A reporter's whole
+    // list reads the total their reports keep (migration 000010) instead of
+    // counting up to 201 of them.
+    let page = query.offset(f.offset).limit(f.limit);
+    let items: Vec<(ReportRow, Option<String>, Option<i64>)> = match f.whole_list_of() {
+        Some(reporter) => {
+            let kept = reporter_report_counts::table
+                .filter(reporter_report_counts::reporter_id.eq(reporter))
+                .select(reporter_report_counts::reports);
+            page.select((ReportRow::as_select(), code, Subselect(kept)))
+                .load(conn)?
+        }
+        None => page
+            .select((ReportRow::as_select(), code, Subselect(capped())))
+            .load(conn)?,
+    };
     // A page that is not full but not empty ends the list, so it tells the
     // total exactly, even past the cap. An empty page has no row to carry
     // the count: on the first page there is nothing, past it the matches
@@ -585,9 +630,11 @@ pub fn list(
     let shown = items.len() as i64;
     let total = match items.first() {
         Some(_) if shown < f.limit => f.offset + shown,
-        Some((_, _, counted)) => *counted,
+        Some((_, _, Some(counted))) => *counted,
         None if f.offset == 0 => 0,
-        None => capped().get_result::<i64>(conn)?,
+        // Past the end, or (never, while the trigger keeps it) a reporter
+        // without a kept total.
+        _ => capped().get_result::<i64>(conn)?,
     };
     let items = items
         .into_iter()
@@ -621,15 +668,17 @@ impl<DB: diesel::backend::Backend, Q: QueryFragment<DB>> QueryFragment<DB> for C
 
 impl<Q, Conn> RunQueryDsl<Conn> for CountRows<Q> {}
 
-/// A query as a value in another's select list: `(query)`.
+/// A query as a value in another's select list: `(query)`, NULL when it
+/// finds no row.
 struct Subselect<Q>(Q);
 
 impl<Q> Expression for Subselect<Q>
 where
     Q: diesel::query_builder::Query,
-    Q::SqlType: diesel::sql_types::SingleValue,
+    Q::SqlType: diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>
+        + diesel::sql_types::SingleValue,
 {
-    type SqlType = Q::SqlType;
+    type SqlType = diesel::sql_types::Nullable<Q::SqlType>;
 }
 
 impl<Q, QS> AppearsOnTable<QS> for Subselect<Q> where Self: Expression {}

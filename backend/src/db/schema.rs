@@ -275,6 +275,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    reporter_report_counts (reporter_id) {
+        reporter_id -> Integer,
+        reports -> BigInt,
+    }
+}
+
+diesel::table! {
     reports (id) {
         id -> Integer,
         reporter_id -> Nullable<Integer>,
@@ -507,6 +514,7 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(report_events -> users (actor_id));
 diesel::joinable!(report_photos -> reports (report_id));
+diesel::joinable!(reporter_report_counts -> users (reporter_id));
 diesel::joinable!(reports -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(reports -> report_categories (category_id));
 diesel::joinable!(reports -> users (reporter_id));
@@ -558,6 +566,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_categories,
     report_events,
     report_photos,
+    reporter_report_counts,
     reports,
     retention_settings,
     survey_answers,

@@ -182,6 +182,7 @@ async fn acknowledged_reports_survive_sigkill() {
         reports(backend::metrics::recount::recount(&mut conn).unwrap()),
         reports(backend::metrics::recount::stored(&mut conn).unwrap())
     );
+    assert_kept_report_totals_exact(&mut conn);
     kill(child);
 }
 

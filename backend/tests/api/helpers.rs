@@ -455,3 +455,27 @@ pub async fn category_id(app: &TestApp, code: &str) -> i64 {
         .as_i64()
         .unwrap()
 }
+
+/// Every reporter's kept total of reports (migration 000010) is their number
+/// of reports: no reporter with a wrong total, none with reports but no total.
+pub fn assert_kept_report_totals_exact(conn: &mut DbConnection) {
+    #[derive(QueryableByName, Debug)]
+    struct Off {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        reporter_id: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        kept: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        counted: i64,
+    }
+    let off: Vec<Off> = diesel::sql_query(
+        "SELECT reporter_id, kept, counted FROM ( \
+           SELECT u.id AS reporter_id, \
+             COALESCE((SELECT c.reports FROM reporter_report_counts c WHERE c.reporter_id = u.id), 0) AS kept, \
+             (SELECT COUNT(*) FROM reports r WHERE r.reporter_id = u.id) AS counted \
+           FROM users u) AS t WHERE kept <> counted",
+    )
+    .load(conn)
+    .unwrap();
+    assert!(off.is_empty(), "kept totals off: {off:?}");
+}

@@ -390,6 +390,7 @@ async fn erasure_leaves_no_trace_while_the_numbers_stay() {
     for (table, column) in [
         ("users", "id"),
         ("reports", "reporter_id"),
+        ("reporter_report_counts", "reporter_id"),
         ("report_events", "actor_id"),
         ("survey_responses", "respondent_id"),
         ("topics", "proposer_id"),
@@ -411,6 +412,7 @@ async fn erasure_leaves_no_trace_while_the_numbers_stay() {
         assert_eq!(n, 0, "{table}.{column} still points at the erased account");
     }
     assert_eq!(numbers(&mut conn), before, "the statistics survive");
+    assert_kept_report_totals_exact(&mut conn);
     assert_eq!(
         metrics().await,
         metrics_before,
@@ -733,6 +735,7 @@ async fn the_purge_removes_exactly_what_is_due() {
     assert_eq!(linked(&mut conn, r_old_closed), (None, false, None));
     assert_eq!(linked(&mut conn, r_new_resolved).0, Some(ids[1]));
     assert_eq!(linked(&mut conn, r_new_closed).0, Some(ids[3]));
+    assert_kept_report_totals_exact(&mut conn);
     assert_eq!(
         count(&mut conn, "SELECT COUNT(*) AS n FROM outbox"),
         mail_before - 1
@@ -767,6 +770,7 @@ async fn the_purge_removes_exactly_what_is_due() {
     );
     assert_eq!(linked(&mut conn, r_new_closed).0, None);
     assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM reports"), 4);
+    assert_kept_report_totals_exact(&mut conn);
 }
 
 #[tokio::test]

@@ -574,6 +574,56 @@ async fn feedback_once_and_reopen_within_fourteen_days() {
 }
 
 #[tokio::test]
+async fn a_reporters_whole_list_reads_the_total_kept_for_them() {
+    let app = spawn_app().await;
+    let anna = user(&app, "anna@example.nl", "participant").await;
+    let bert = user(&app, "bert@example.nl", "participant").await;
+    let coord = user(&app, "coord@gemeente.test", "coordinator").await;
+    let (noise, home) = (
+        category_id(&app, "noise").await,
+        category_id(&app, "home").await,
+    );
+    for (who, cat) in [(&anna, noise), (&anna, noise), (&anna, home), (&bert, noise)] {
+        file(&app, who, &report_body(cat)).await;
+    }
+    let page = |s: &Session, q: &'static str| {
+        let (app, token) = (&app, s.token.clone());
+        async move {
+            let v = ok_json(app.get_auth(&format!("/api/reports?{q}"), &token).await, 200).await;
+            (
+                v["total"].as_i64().unwrap(),
+                v["items"].as_array().unwrap().len(),
+            )
+        }
+    };
+    // Full pages: the total is not the page's.
+    assert_eq!(page(&anna, "per_page=2").await, (3, 2));
+    assert_eq!(page(&anna, "per_page=2&page=2").await, (3, 1));
+    assert_eq!(page(&anna, "per_page=2&page=3").await, (3, 0));
+    assert_eq!(page(&bert, "per_page=1").await, (1, 1));
+    assert_eq!(page(&coord, "mine=true&per_page=1").await, (0, 0));
+    assert_eq!(page(&coord, "per_page=1").await, (4, 1));
+    assert_kept_report_totals_exact(&mut app.conn());
+
+    // Which lists read the kept total, shown by making it wrong: the whole
+    // list, in any order, does; a filtered list and the staff queue count.
+    {
+        use backend::db::schema::reporter_report_counts as kept;
+        diesel::update(kept::table.find(anna.user_id))
+            .set(kept::reports.eq(7))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    assert_eq!(page(&anna, "per_page=2").await, (7, 2));
+    assert_eq!(page(&anna, "per_page=2&sort=oldest").await, (7, 2));
+    assert_eq!(page(&anna, "per_page=2&kind=nuisance").await, (2, 2));
+    assert_eq!(page(&anna, "per_page=1&status=submitted").await, (3, 1));
+    // A page that is not full still tells the total itself.
+    assert_eq!(page(&anna, "per_page=5").await, (3, 3));
+    assert_eq!(page(&coord, "per_page=1").await, (4, 1));
+}
+
+#[tokio::test]
 async fn coordinators_filter_sort_and_page_the_queue() {
     let app = spawn_app().await;
     let anna = user(&app, "anna@example.nl", "participant").await;
