@@ -459,7 +459,7 @@ pub async fn category_id(app: &TestApp, code: &str) -> i64 {
 /// Every reporter's kept total of reports (migration 000010) is their number
 /// of reports: no reporter with a wrong total, none with reports but no total.
 pub fn assert_kept_report_totals_exact(conn: &mut DbConnection) {
-    #[derive(QueryableByName, Debug)]
+    #[derive(QueryableByName)]
     struct Off {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         reporter_id: i32,
@@ -477,5 +477,12 @@ pub fn assert_kept_report_totals_exact(conn: &mut DbConnection) {
     )
     .load(conn)
     .unwrap();
-    assert!(off.is_empty(), "kept totals off: {off:?}");
+    let off: Vec<(i32, i64, i64)> = off
+        .into_iter()
+        .map(|o| (o.reporter_id, o.kept, o.counted))
+        .collect();
+    assert!(
+        off.is_empty(),
+        "kept totals off (reporter, kept, counted): {off:?}"
+    );
 }

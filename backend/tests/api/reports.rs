@@ -583,13 +583,22 @@ async fn a_reporters_whole_list_reads_the_total_kept_for_them() {
         category_id(&app, "noise").await,
         category_id(&app, "home").await,
     );
-    for (who, cat) in [(&anna, noise), (&anna, noise), (&anna, home), (&bert, noise)] {
+    for (who, cat) in [
+        (&anna, noise),
+        (&anna, noise),
+        (&anna, home),
+        (&bert, noise),
+    ] {
         file(&app, who, &report_body(cat)).await;
     }
     let page = |s: &Session, q: &'static str| {
         let (app, token) = (&app, s.token.clone());
         async move {
-            let v = ok_json(app.get_auth(&format!("/api/reports?{q}"), &token).await, 200).await;
+            let v = ok_json(
+                app.get_auth(&format!("/api/reports?{q}"), &token).await,
+                200,
+            )
+            .await;
             (
                 v["total"].as_i64().unwrap(),
                 v["items"].as_array().unwrap().len(),
