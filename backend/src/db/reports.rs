@@ -610,18 +610,17 @@ pub fn list(
     // runs once per statement: one round trip, not two. A reporter's whole
     // list reads the total their reports keep (migration 000010) instead of
     // counting up to 201 of them.
-    let page = query.offset(f.offset).limit(f.limit);
+    let page = |query| Paged::new(query, f.limit, f.offset);
     let items: Vec<(ReportRow, Option<String>, Option<i64>)> = match f.whole_list_of() {
         Some(reporter) => {
             let kept = reporter_report_counts::table
                 .filter(reporter_report_counts::reporter_id.eq(reporter))
                 .select(reporter_report_counts::reports);
-            page.select((ReportRow::as_select(), code, Subselect(kept)))
-                .load(conn)?
+            page(query.select((ReportRow::as_select(), code, Subselect(kept)))).load(conn)?
         }
-        None => page
-            .select((ReportRow::as_select(), code, Subselect(capped())))
-            .load(conn)?,
+        None => {
+            page(query.select((ReportRow::as_select(), code, Subselect(capped())))).load(conn)?
+        }
     };
     // A page that is not full but not empty ends the list, so it tells the
     // total exactly, even past the cap. An empty page has no row to carry
@@ -667,6 +666,53 @@ impl<DB: diesel::backend::Backend, Q: QueryFragment<DB>> QueryFragment<DB> for C
 }
 
 impl<Q, Conn> RunQueryDsl<Conn> for CountRows<Q> {}
+
+/// `query LIMIT n [OFFSET $1]`: a page whose size is written into the
+/// statement, not bound, and whose offset is left out on the first page.
+/// PostgreSQL can then cost a generic plan for the page as it costs one for
+/// the values at hand, and keeps it instead of planning every page anew: with
+/// `LIMIT $n OFFSET $m` it guesses a tenth of the rows for each and found a
+/// generic plan dearer than planning (0.13 ms of every "my reports" page). A
+/// page size is 1 to `MAX_PER_PAGE`, so a connection keeps at most that many
+/// statements per list, twice (with and without an offset).
+struct Paged<Q> {
+    query: Q,
+    limit: String,
+    offset: Option<i64>,
+}
+
+impl<Q> Paged<Q> {
+    fn new(query: Q, limit: i64, offset: i64) -> Self {
+        Paged {
+            query,
+            limit: format!(" LIMIT {limit}"),
+            offset: (offset > 0).then_some(offset),
+        }
+    }
+}
+
+impl<Q> QueryId for Paged<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Paged<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: QueryFragment<super::MultiBackend>> QueryFragment<super::MultiBackend> for Paged<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, super::MultiBackend>) -> QueryResult<()> {
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(&self.limit);
+        if let Some(offset) = &self.offset {
+            out.push_sql(" OFFSET ");
+            out.push_bind_param::<diesel::sql_types::BigInt, _>(offset)?;
+        }
+        Ok(())
+    }
+}
+
+impl<Q, Conn> RunQueryDsl<Conn> for Paged<Q> {}
 
 /// A query as a value in another's select list: `(query)`, NULL when it
 /// finds no row.

@@ -1209,4 +1209,31 @@ async fn report_lists_keep_their_statements_prepared() {
         (2, 2),
         "a page and a count per filter: {prepared:#?}"
     );
+
+    // A first page, again and again: PostgreSQL plans it for the values at
+    // hand five times, then keeps a generic plan (its size is in the
+    // statement; a bound LIMIT and OFFSET made a generic plan look dearer).
+    let first = ReportFilter {
+        reporter_id: Some(1),
+        limit: 20,
+        ..Default::default()
+    };
+    for _ in 0..8 {
+        db::reports::list(conn, &first).unwrap();
+    }
+    #[derive(QueryableByName, Debug)]
+    struct Plans {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        generic_plans: i64,
+    }
+    let plans: Vec<Plans> = diesel::sql_query(
+        "SELECT generic_plans FROM pg_prepared_statements \
+         WHERE statement LIKE '%FROM \"reports\"%LIMIT 20' AND statement NOT LIKE '%OFFSET%'",
+    )
+    .load(conn)
+    .unwrap();
+    assert!(
+        matches!(plans.as_slice(), [p] if p.generic_plans >= 3),
+        "{plans:?}"
+    );
 }
