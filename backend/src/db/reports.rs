@@ -610,18 +610,18 @@ pub fn list(
     // runs once per statement: one round trip, not two. A reporter's whole
     // list reads the total their reports keep (migration 000010) instead of
     // counting up to 201 of them.
-    let page = |query| Paged::new(query, f.limit, f.offset);
-    let items: Vec<(ReportRow, Option<String>, Option<i64>)> = match f.whole_list_of() {
+    // Both selections box to the same statement type.
+    let query = match f.whole_list_of() {
         Some(reporter) => {
             let kept = reporter_report_counts::table
                 .filter(reporter_report_counts::reporter_id.eq(reporter))
                 .select(reporter_report_counts::reports);
-            page(query.select((ReportRow::as_select(), code, Subselect(kept)))).load(conn)?
+            query.select((ReportRow::as_select(), code, Subselect(kept)))
         }
-        None => {
-            page(query.select((ReportRow::as_select(), code, Subselect(capped())))).load(conn)?
-        }
+        None => query.select((ReportRow::as_select(), code, Subselect(capped()))),
     };
+    let items: Vec<(ReportRow, Option<String>, Option<i64>)> =
+        Paged::new(query, f.limit, f.offset).load(conn)?;
     // A page that is not full but not empty ends the list, so it tells the
     // total exactly, even past the cap. An empty page has no row to carry
     // the count: on the first page there is nothing, past it the matches
