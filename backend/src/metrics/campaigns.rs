@@ -10,7 +10,7 @@ use shared::campaigns::{CampaignResult, CampaignResults};
 use shared::metrics::suppress;
 
 use super::rollup::{CAMP_ACTIVATED, CAMP_SIGNUPS, CAMP_VERIFIED};
-use super::{fetch, Scope};
+use super::{fetch_all, sums, Row, Scope, Sums};
 use crate::db::campaigns::CampaignRow;
 use crate::db::DbConnection;
 
@@ -29,23 +29,28 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
-/// Counts by campaign id (`None`: signed up without a campaign link).
-pub fn counts(
-    conn: &mut DbConnection,
-    scope: &Scope,
-) -> QueryResult<BTreeMap<Option<i32>, Counts>> {
+/// The sums [`counts`] is made of, in its order: sign-ups, verified
+/// students and activated participants, each by campaign.
+pub(super) fn parts(scope: &Scope) -> [Sums<'_>; 3] {
+    [CAMP_SIGNUPS, CAMP_VERIFIED, CAMP_ACTIVATED].map(|metric| sums(metric, scope, &["dim"]))
+}
+
+/// Counts by campaign id (`None`: signed up without a campaign link), from
+/// the rows of [`parts`].
+pub(super) fn counts(
+    [signups, verified, activated]: [Vec<Row>; 3],
+) -> BTreeMap<Option<i32>, Counts> {
     let mut out: BTreeMap<Option<i32>, Counts> = BTreeMap::new();
-    for metric in [CAMP_SIGNUPS, CAMP_VERIFIED, CAMP_ACTIVATED] {
-        for r in fetch(conn, metric, scope, &["dim"])? {
-            let c = out.entry(r.dim.parse().ok()).or_default();
-            match metric {
-                CAMP_SIGNUPS => c.signups += r.n,
-                CAMP_VERIFIED => c.verified += r.n,
-                _ => c.activated += r.n,
-            }
+    for (rows, field) in [
+        (signups, (|c| &mut c.signups) as fn(&mut Counts) -> &mut i64),
+        (verified, |c| &mut c.verified),
+        (activated, |c| &mut c.activated),
+    ] {
+        for r in rows {
+            *field(out.entry(r.dim.parse().ok()).or_default()) += r.n;
         }
     }
-    Ok(out)
+    out
 }
 
 pub fn row(key: String, label: String, c: Counts, cost: Option<i64>, hide: bool) -> CampaignResult {
@@ -92,7 +97,7 @@ pub fn results(
     campaigns: &[CampaignRow],
     hide: bool,
 ) -> QueryResult<CampaignResults> {
-    let counts = counts(conn, scope)?;
+    let counts = counts(fetch_all(conn, parts(scope))?);
     Ok(CampaignResults {
         suppressed: hide,
         campaigns: campaigns
@@ -122,14 +127,12 @@ pub fn results(
 /// The participation dashboard's view: sign-ups in the scope by channel,
 /// then those without a campaign (`direct`). Costs are left out: a period
 /// or a neighbourhood holds a part of a campaign, not its cost.
-pub fn by_channel(
-    conn: &mut DbConnection,
-    scope: &Scope,
+pub(super) fn by_channel(
+    campaigns: &[CampaignRow],
+    counts: &BTreeMap<Option<i32>, Counts>,
     hide: bool,
-) -> QueryResult<Vec<CampaignResult>> {
-    let campaigns = crate::db::campaigns::all(conn)?;
-    let counts = counts(conn, scope)?;
-    let mut rows: Vec<CampaignResult> = grouped(&campaigns, &counts, |c| &c.channel, hide)
+) -> Vec<CampaignResult> {
+    let mut rows: Vec<CampaignResult> = grouped(campaigns, counts, |c| &c.channel, hide)
         .into_iter()
         .map(|r| CampaignResult {
             cost_cents: None,
@@ -144,5 +147,5 @@ pub fn by_channel(
         None,
         hide,
     ));
-    Ok(rows)
+    rows
 }

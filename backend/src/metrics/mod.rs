@@ -204,6 +204,9 @@ fn round1(x: f64) -> f64 {
 
 #[derive(QueryableByName, Debug)]
 struct Row {
+    /// Which of the statement's parts the row answers ([`fetch_all`]).
+    #[diesel(sql_type = Integer)]
+    part: i32,
     #[diesel(sql_type = Date)]
     day: NaiveDate,
     #[diesel(sql_type = Text)]
@@ -218,52 +221,87 @@ struct Row {
 
 const COLUMNS: [&str; 4] = ["day", "user_group", "neighbourhood_id", "dim"];
 
-/// Sums of one metric in the scope, grouped by the given columns. The values
-/// are bound, so that the statement's text depends only on the grouping and
-/// on which filters are set: diesel keeps each such statement prepared
-/// ([`Rollups`]), and PostgreSQL plans it once per connection instead of
-/// parsing and planning it again for every dashboard call (a call reads
-/// eight of them).
-fn fetch(
-    conn: &mut DbConnection,
-    metric: &str,
-    scope: &Scope,
-    by: &[&str],
-) -> QueryResult<Vec<Row>> {
-    debug_assert!(!by.is_empty() && by.iter().all(|c| COLUMNS.contains(c)));
-    let cols: Vec<String> = COLUMNS
-        .iter()
-        .map(|c| {
-            if by.contains(c) {
-                c.to_string()
-            } else {
-                format!("MIN({c}) AS {c}")
-            }
-        })
-        .collect();
-    Rollups {
-        columns: cols.join(", "),
-        metric: metric.to_owned(),
-        from: scope.from,
-        to: scope.to,
-        group: scope.group.map(|g| g.as_str().to_owned()),
-        hood: scope.hood,
-        by: by.join(", "),
-    }
-    .load(conn)
+/// The sums of one metric in a scope, grouped by some of [`COLUMNS`].
+#[derive(Clone, Copy)]
+struct Sums<'a> {
+    metric: &'static str,
+    scope: &'a Scope,
+    by: &'static [&'static str],
 }
 
-/// The statement of [`fetch`]: raw SQL, as diesel has no dynamic select
-/// lists, but with its values bound. Unlike `diesel::sql_query`, which diesel
-/// never keeps prepared, this is kept by its text (it has no static query id).
+fn sums<'a>(metric: &'static str, scope: &'a Scope, by: &'static [&'static str]) -> Sums<'a> {
+    debug_assert!(!by.is_empty() && by.iter().all(|c| COLUMNS.contains(c)));
+    Sums { metric, scope, by }
+}
+
+/// Reads several [`Sums`] in one statement, one part each joined with
+/// `UNION ALL`, and hands back each part's rows in the order asked: a
+/// dashboard is then one trip to the database for its sums instead of one
+/// for each (the participation dashboard read nine).
+///
+/// The values are bound, so that the statement's text depends only on the
+/// parts' groupings and on which filters are set: diesel keeps each such
+/// statement prepared ([`Rollups`]), and PostgreSQL plans it once per
+/// connection instead of for every dashboard call.
+fn fetch_all<const N: usize>(
+    conn: &mut DbConnection,
+    parts: [Sums<'_>; N],
+) -> QueryResult<[Vec<Row>; N]> {
+    let statement = Rollups {
+        parts: parts
+            .iter()
+            .map(|p| RollupPart {
+                columns: COLUMNS
+                    .iter()
+                    .map(|c| {
+                        if p.by.contains(c) {
+                            c.to_string()
+                        } else {
+                            format!("MIN({c}) AS {c}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                by: p.by.join(", "),
+                metric: p.metric,
+                from: p.scope.from,
+                to: p.scope.to,
+                group: p.scope.group.map(|g| g.as_str()),
+                hood: p.scope.hood,
+            })
+            .collect(),
+    };
+    let mut out: [Vec<Row>; N] = std::array::from_fn(|_| Vec::new());
+    for row in statement.load::<Row>(conn)? {
+        let part = usize::try_from(row.part)
+            .ok()
+            .and_then(|i| out.get_mut(i))
+            .ok_or_else(|| {
+                diesel::result::Error::DeserializationError(
+                    format!("rollup part {} out of range", row.part).into(),
+                )
+            })?;
+        part.push(row);
+    }
+    Ok(out)
+}
+
+/// The statement of [`fetch_all`]: raw SQL, as diesel has no dynamic select
+/// lists or unions of them, but with its values bound. Unlike
+/// `diesel::sql_query`, which diesel never keeps prepared, this is kept by its
+/// text (it has no static query id).
 struct Rollups {
+    parts: Vec<RollupPart>,
+}
+
+struct RollupPart {
     /// The select list and the grouping: column names from [`COLUMNS`] only.
     columns: String,
     by: String,
-    metric: String,
+    metric: &'static str,
     from: NaiveDate,
     to: NaiveDate,
-    group: Option<String>,
+    group: Option<&'static str>,
     hood: Option<i32>,
 }
 
@@ -284,7 +322,7 @@ where
         + diesel::sql_types::HasSqlType<Text>
         + diesel::sql_types::HasSqlType<Date>
         + diesel::sql_types::HasSqlType<Integer>,
-    String: diesel::serialize::ToSql<Text, DB>,
+    str: diesel::serialize::ToSql<Text, DB>,
     NaiveDate: diesel::serialize::ToSql<Date, DB>,
     i32: diesel::serialize::ToSql<Integer, DB>,
 {
@@ -292,24 +330,31 @@ where
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
-        out.push_sql("SELECT ");
-        out.push_sql(&self.columns);
-        out.push_sql(", CAST(SUM(n) AS BIGINT) AS n FROM metric_rollups WHERE metric = ");
-        out.push_bind_param::<Text, _>(&self.metric)?;
-        out.push_sql(" AND day >= ");
-        out.push_bind_param::<Date, _>(&self.from)?;
-        out.push_sql(" AND day < ");
-        out.push_bind_param::<Date, _>(&self.to)?;
-        if let Some(g) = &self.group {
-            out.push_sql(" AND user_group = ");
-            out.push_bind_param::<Text, _>(g)?;
+        for (i, p) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" UNION ALL ");
+            }
+            // The part's number is written in: it is the statement's own
+            // position, and a bound one would have no type to unify with.
+            out.push_sql(&format!("SELECT {i} AS part, "));
+            out.push_sql(&p.columns);
+            out.push_sql(", CAST(SUM(n) AS BIGINT) AS n FROM metric_rollups WHERE metric = ");
+            out.push_bind_param::<Text, _>(p.metric)?;
+            out.push_sql(" AND day >= ");
+            out.push_bind_param::<Date, _>(&p.from)?;
+            out.push_sql(" AND day < ");
+            out.push_bind_param::<Date, _>(&p.to)?;
+            if let Some(g) = p.group {
+                out.push_sql(" AND user_group = ");
+                out.push_bind_param::<Text, _>(g)?;
+            }
+            if let Some(h) = &p.hood {
+                out.push_sql(" AND neighbourhood_id = ");
+                out.push_bind_param::<Integer, _>(h)?;
+            }
+            out.push_sql(" GROUP BY ");
+            out.push_sql(&p.by);
         }
-        if let Some(h) = &self.hood {
-            out.push_sql(" AND neighbourhood_id = ");
-            out.push_bind_param::<Integer, _>(h)?;
-        }
-        out.push_sql(" GROUP BY ");
-        out.push_sql(&self.by);
         Ok(())
     }
 }
@@ -421,7 +466,30 @@ pub fn participation(
     scope: &Scope,
 ) -> QueryResult<ParticipationMetrics> {
     let today = ctx.today();
-    let signups = fetch(conn, SIGNUPS, scope, &["day", "user_group", "dim"])?;
+    // Everyone whose last action was in the last 30 days, as of today.
+    let recent = Scope {
+        from: today - Duration::days(29),
+        to: today + Duration::days(1),
+        ..scope.clone()
+    };
+    let campaign_list = crate::db::campaigns::all(conn)?;
+    let [by_campaign_signups, by_campaign_verified, by_campaign_activated] =
+        campaigns::parts(scope);
+    let [signups, hoods, active_rows, recent_rows, funnel_rows, cohort_rows, by_campaign @ ..] =
+        fetch_all(
+            conn,
+            [
+                sums(SIGNUPS, scope, &["day", "user_group", "dim"]),
+                sums(SIGNUPS, scope, &["neighbourhood_id"]),
+                sums(ACTIVE, scope, &["day"]),
+                sums(LAST_ACTION, &recent, &["dim"]),
+                sums(FUNNEL, scope, &["dim"]),
+                sums(COHORT, scope, &["day", "dim"]),
+                by_campaign_signups,
+                by_campaign_verified,
+                by_campaign_activated,
+            ],
+        )?;
     let mut per_week: BTreeMap<NaiveDate, (i64, i64, i64)> = weekly(&signups, scope, today)
         .into_keys()
         .map(|w| (w, (0, 0, 0)))
@@ -449,8 +517,6 @@ pub fn participation(
             verified_students: ctx.sup(ver),
         })
         .collect();
-    let hoods = fetch(conn, SIGNUPS, scope, &["neighbourhood_id"])?;
-    let active_rows = fetch(conn, ACTIVE, scope, &["day"])?;
     let active_per_week = weekly(&active_rows, scope, today)
         .into_iter()
         .map(|(week, n)| WeekPoint {
@@ -458,14 +524,8 @@ pub fn participation(
             value: ctx.sup(n),
         })
         .collect();
-    // Everyone whose last action was in the last 30 days, as of today.
-    let recent = Scope {
-        from: today - Duration::days(29),
-        to: today + Duration::days(1),
-        ..scope.clone()
-    };
-    let active_now = total(&fetch(conn, LAST_ACTION, &recent, &["dim"])?);
-    let funnel_rows = by_dim(&fetch(conn, FUNNEL, scope, &["dim"])?);
+    let active_now = total(&recent_rows);
+    let funnel_rows = by_dim(&funnel_rows);
     let mut funnel = vec![Cell {
         key: "signed_up".into(),
         label: "signed_up".into(),
@@ -482,7 +542,6 @@ pub fn participation(
     for r in &signups {
         *sizes.entry(week_start(r.day)).or_default() += r.n;
     }
-    let cohort_rows = fetch(conn, COHORT, scope, &["day", "dim"])?;
     let mut retained: BTreeMap<NaiveDate, Vec<i64>> = BTreeMap::new();
     for r in &cohort_rows {
         if let Ok(k) = r.dim.parse::<usize>() {
@@ -530,7 +589,11 @@ pub fn participation(
         active_per_week,
         funnel,
         cohorts,
-        by_channel: campaigns::by_channel(conn, scope, ctx.suppress)?,
+        by_channel: campaigns::by_channel(
+            &campaign_list,
+            &campaigns::counts(by_campaign),
+            ctx.suppress,
+        ),
     })
 }
 
@@ -581,7 +644,18 @@ fn overdue(conn: &mut DbConnection, scope: &Scope, now: NaiveDateTime) -> QueryR
 
 pub fn reports(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult<ReportMetrics> {
     let today = ctx.today();
-    let days = fetch(conn, REPORTS, scope, &["day"])?;
+    let [days, hoods, cats, statuses, triage_rows, resolve_rows, sat] = fetch_all(
+        conn,
+        [
+            sums(REPORTS, scope, &["day"]),
+            sums(REPORTS, scope, &["neighbourhood_id"]),
+            sums(REPORTS_CAT, scope, &["dim"]),
+            sums(STATUS, scope, &["dim"]),
+            sums(TRIAGE, scope, &["dim"]),
+            sums(RESOLVE, scope, &["dim"]),
+            sums(SATISFACTION, scope, &["dim"]),
+        ],
+    )?;
     let first = days.iter().map(|r| r.day).min();
     let filed = total(&days);
     let per_week = weekly(&days, scope, today)
@@ -591,8 +665,8 @@ pub fn reports(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult
             value: ctx.sup(n),
         })
         .collect();
-    let hoods = by_hood(&fetch(conn, REPORTS, scope, &["neighbourhood_id"])?);
-    let cats = by_dim(&fetch(conn, REPORTS_CAT, scope, &["dim"])?);
+    let hoods = by_hood(&hoods);
+    let cats = by_dim(&cats);
     let mut kinds: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_category = Vec::new();
     let mut ids: Vec<_> = ctx.categories.keys().copied().collect();
@@ -615,7 +689,7 @@ pub fn reports(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult
             value: ctx.sup(n),
         })
         .collect();
-    let statuses = by_dim(&fetch(conn, STATUS, scope, &["dim"])?);
+    let statuses = by_dim(&statuses);
     let by_status = shared::reports::ReportStatus::ALL
         .iter()
         .map(|s| Cell {
@@ -624,8 +698,6 @@ pub fn reports(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult
             value: ctx.sup(statuses.get(s.as_str()).copied().unwrap_or(0)),
         })
         .collect();
-    let triage_rows = fetch(conn, TRIAGE, scope, &["dim"])?;
-    let resolve_rows = fetch(conn, RESOLVE, scope, &["dim"])?;
     let triage = durations(ctx, &triage_rows);
     let resolution = durations(ctx, &resolve_rows);
     let funnel = [
@@ -641,7 +713,7 @@ pub fn reports(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult
     })
     .collect();
     let overdue_n = overdue(conn, scope, ctx.now)?;
-    let sat = by_dim(&fetch(conn, SATISFACTION, scope, &["dim"])?);
+    let sat = by_dim(&sat);
     let (yes, no) = (
         sat.get("yes").copied().unwrap_or(0),
         sat.get("no").copied().unwrap_or(0),
@@ -717,7 +789,15 @@ pub fn surveys(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult
         q = q.filter(users::neighbourhood_id.eq(h));
     }
     let people: Vec<(Option<String>, Option<i32>, i64)> = q.load(conn)?;
-    let responses = by_dim(&fetch(conn, RESPONSES, &scope.all_time(today), &["dim"])?);
+    let all_time = scope.all_time(today);
+    let [responses, hood_responses] = fetch_all(
+        conn,
+        [
+            sums(RESPONSES, &all_time, &["dim"]),
+            sums(RESPONSES, scope, &["neighbourhood_id"]),
+        ],
+    )?;
+    let responses = by_dim(&responses);
     let (mut all_resp, mut all_aud) = (0, 0);
     let surveys = rows
         .into_iter()
@@ -745,7 +825,7 @@ pub fn surveys(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResult
             }
         })
         .collect();
-    let hoods = by_hood(&fetch(conn, RESPONSES, scope, &["neighbourhood_id"])?);
+    let hoods = by_hood(&hood_responses);
     Ok(SurveyMetrics {
         period: scope.dto(None, today),
         suppressed: ctx.suppress,
@@ -810,9 +890,15 @@ pub fn meetings(conn: &mut DbConnection, ctx: &Ctx, scope: &Scope) -> QueryResul
     };
     let (done, overdue) = (action("done"), action("overdue"));
     let open = action("open") + action("in_progress") + overdue;
-    let topics = fetch(conn, TOPICS, scope, &["neighbourhood_id"])?;
-    let supports = total(&fetch(conn, SUPPORTS, scope, &["dim"])?);
-    let rsvps = total(&fetch(conn, RSVPS, scope, &["dim"])?);
+    let [topics, supports, rsvps] = fetch_all(
+        conn,
+        [
+            sums(TOPICS, scope, &["neighbourhood_id"]),
+            sums(SUPPORTS, scope, &["dim"]),
+            sums(RSVPS, scope, &["dim"]),
+        ],
+    )?;
+    let (supports, rsvps) = (total(&supports), total(&rsvps));
     let topics_by_status = shared::meetings::TopicStatus::ALL
         .iter()
         .map(|s| Cell {
