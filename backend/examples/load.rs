@@ -42,12 +42,14 @@ struct Args {
     dbs: Vec<&'static str>,
     seconds: u64,
     soak: Option<u64>,
+    each: bool,
 }
 
-const USAGE: &str = "usage: load [--db sqlite|postgres|both] [--seconds N] [--soak N]
+const USAGE: &str = "usage: load [--db sqlite|postgres|both] [--seconds N] [--soak N] [--each]
   --db       which databases (default both; PostgreSQL at BENCH_DATABASE_URL)
   --seconds  how long each phase runs (default 10)
-  --soak     run the mix for N seconds instead, printing memory each minute";
+  --soak     run the mix for N seconds instead, printing memory each minute
+  --each     before the mix, run each of its other data endpoints alone (64 connections)";
 
 /// The arguments, or the usage on stderr and exit code 2 for a wrong one.
 fn args() -> Args {
@@ -55,6 +57,7 @@ fn args() -> Args {
         dbs: vec!["sqlite", "postgres"],
         seconds: 10,
         soak: None,
+        each: false,
     };
     let usage = |problem: &str| -> ! {
         if problem.is_empty() {
@@ -85,6 +88,11 @@ fn args() -> Args {
             }
             "--seconds" => a.seconds = seconds(value, "--seconds"),
             "--soak" => a.soak = Some(seconds(value, "--soak")),
+            "--each" => {
+                a.each = true;
+                i += 1;
+                continue;
+            }
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument {other}")),
         }
@@ -773,6 +781,27 @@ async fn main() -> anyhow::Result<()> {
                 "   = {:.1}% of the /healthz ceiling ({ceiling:.0} req/s)",
                 100.0 * rps / ceiling
             );
+        }
+        if a.each {
+            // What each other request of the mix costs with the machine to
+            // itself (filing and my reports have their phases above). The
+            // survey takes one answer a person, so nearly all are a 409,
+            // as in the mix.
+            const ALONE: [&[(Op, u32)]; 3] = [
+                &[(Op::CoordinatorList, 1)],
+                &[(Op::Dashboard, 1)],
+                &[(Op::AnswerSurvey, 1)],
+            ];
+            for alone in ALONE {
+                let (mut r, e) = phase(&world, alone, 64, s).await;
+                let rps = rate(&r, e);
+                let title = format!("{kind}: {} only, 64 connections", alone[0].0.name());
+                print(&title, &mut r, e);
+                println!(
+                    "   = {:.1}% of the /healthz ceiling ({ceiling:.0} req/s)",
+                    100.0 * rps / ceiling
+                );
+            }
         }
         for connections in [64, 256] {
             let (mut r, e) = phase(&world, MIX, connections, s).await;
