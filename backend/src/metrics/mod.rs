@@ -247,30 +247,7 @@ fn fetch_all<const N: usize>(
     conn: &mut DbConnection,
     parts: [Sums<'_>; N],
 ) -> QueryResult<[Vec<Row>; N]> {
-    let statement = Rollups {
-        parts: parts
-            .iter()
-            .map(|p| RollupPart {
-                columns: COLUMNS
-                    .iter()
-                    .map(|c| {
-                        if p.by.contains(c) {
-                            c.to_string()
-                        } else {
-                            format!("MIN({c}) AS {c}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                by: p.by.join(", "),
-                metric: p.metric,
-                from: p.scope.from,
-                to: p.scope.to,
-                group: p.scope.group.map(|g| g.as_str()),
-                hood: p.scope.hood,
-            })
-            .collect(),
-    };
+    let statement = Rollups { parts: &parts };
     let mut out: [Vec<Row>; N] = std::array::from_fn(|_| Vec::new());
     for row in statement.load::<Row>(conn)? {
         let part = usize::try_from(row.part)
@@ -290,33 +267,22 @@ fn fetch_all<const N: usize>(
 /// lists or unions of them, but with its values bound. Unlike
 /// `diesel::sql_query`, which diesel never keeps prepared, this is kept by its
 /// text (it has no static query id).
-struct Rollups {
-    parts: Vec<RollupPart>,
+struct Rollups<'a> {
+    parts: &'a [Sums<'a>],
 }
 
-struct RollupPart {
-    /// The select list and the grouping: column names from [`COLUMNS`] only.
-    columns: String,
-    by: String,
-    metric: &'static str,
-    from: NaiveDate,
-    to: NaiveDate,
-    group: Option<&'static str>,
-    hood: Option<i32>,
-}
-
-impl diesel::query_builder::QueryId for Rollups {
+impl diesel::query_builder::QueryId for Rollups<'_> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl diesel::query_builder::Query for Rollups {
+impl diesel::query_builder::Query for Rollups<'_> {
     type SqlType = diesel::sql_types::Untyped;
 }
 
-impl<Conn> RunQueryDsl<Conn> for Rollups {}
+impl<Conn> RunQueryDsl<Conn> for Rollups<'_> {}
 
-impl<DB> diesel::query_builder::QueryFragment<DB> for Rollups
+impl<DB> diesel::query_builder::QueryFragment<DB> for Rollups<'_>
 where
     DB: diesel::backend::Backend
         + diesel::sql_types::HasSqlType<Text>
@@ -336,24 +302,32 @@ where
             }
             // The part's number is written in: it is the statement's own
             // position, and a bound one would have no type to unify with.
-            out.push_sql(&format!("SELECT {i} AS part, "));
-            out.push_sql(&p.columns);
+            out.push_sql(&format!("SELECT {i} AS part"));
+            // Column names from [`COLUMNS`] only; those not grouped by are
+            // one of the group's values.
+            for c in COLUMNS {
+                if p.by.contains(&c) {
+                    out.push_sql(&format!(", {c}"));
+                } else {
+                    out.push_sql(&format!(", MIN({c}) AS {c}"));
+                }
+            }
             out.push_sql(", CAST(SUM(n) AS BIGINT) AS n FROM metric_rollups WHERE metric = ");
             out.push_bind_param::<Text, _>(p.metric)?;
             out.push_sql(" AND day >= ");
-            out.push_bind_param::<Date, _>(&p.from)?;
+            out.push_bind_param::<Date, _>(&p.scope.from)?;
             out.push_sql(" AND day < ");
-            out.push_bind_param::<Date, _>(&p.to)?;
-            if let Some(g) = p.group {
+            out.push_bind_param::<Date, _>(&p.scope.to)?;
+            if let Some(g) = p.scope.group {
                 out.push_sql(" AND user_group = ");
-                out.push_bind_param::<Text, _>(g)?;
+                out.push_bind_param::<Text, _>(g.as_str())?;
             }
-            if let Some(h) = &p.hood {
+            if let Some(h) = &p.scope.hood {
                 out.push_sql(" AND neighbourhood_id = ");
                 out.push_bind_param::<Integer, _>(h)?;
             }
             out.push_sql(" GROUP BY ");
-            out.push_sql(&p.by);
+            out.push_sql(&p.by.join(", "));
         }
         Ok(())
     }
