@@ -53,13 +53,25 @@ pub(crate) fn question_dto(r: &QuestionRow) -> QuestionDto {
 /// May this participant answer (or see) the survey: in its groups and, when
 /// it names neighbourhoods, living in one of them.
 fn in_audience(auth: &AuthUser, row: &SurveyRow, hoods: &[i32]) -> bool {
-    let user = &auth.user;
+    let home = auth.user.neighbourhood_id;
+    reaches(
+        auth,
+        row,
+        !hoods.is_empty(),
+        home.is_some_and(|n| hoods.contains(&n)),
+    )
+}
+
+/// [`in_audience`] given whether the survey names neighbourhoods and whether
+/// it names the participant's.
+fn reaches(auth: &AuthUser, row: &SurveyRow, names_neighbourhoods: bool, names_home: bool) -> bool {
     auth.role() == Role::Participant
-        && user
+        && auth
+            .user
             .user_group
             .as_deref()
             .is_some_and(|g| row.groups().contains(&g))
-        && (hoods.is_empty() || user.neighbourhood_id.is_some_and(|n| hoods.contains(&n)))
+        && (!names_neighbourhoods || names_home)
 }
 
 fn key_for(state: &AppState, survey_id: i32, user_id: i32) -> String {
@@ -620,19 +632,20 @@ pub async fn respond(
     caller
         .run_write(&state.pool, move |conn, auth| {
             let key = key_for(&keys, id, auth.id());
-            let row = q::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            let found = q::find_to_answer(conn, id, auth.user.neighbourhood_id, &key)?
+                .ok_or(ApiError::NotFound)?;
+            let row = found.row;
             if row.status == "draft" {
                 return Err(ApiError::NotFound);
             }
-            let hoods = q::neighbourhood_ids(conn, id)?;
-            if !in_audience(&auth, &row, &hoods) {
+            if !reaches(&auth, &row, found.names_neighbourhoods, found.names_home) {
                 return Err(ApiError::Forbidden);
             }
             let at = now();
             if !row.is_open(at) {
                 return Err(ApiError::conflict("This survey is not open for answers."));
             }
-            if !q::answered_among(conn, &[(id, key.clone())])?.is_empty() {
+            if found.answered {
                 return Err(ApiError::conflict("You answered this survey already."));
             }
             let questions: Vec<QuestionDto> =

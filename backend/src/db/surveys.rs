@@ -148,6 +148,50 @@ pub fn neighbourhood_ids(conn: &mut DbConnection, survey_id: i32) -> QueryResult
         .load(conn)
 }
 
+/// A survey as answering it needs it, in one trip: the row, whether its
+/// audience names neighbourhoods and `home` among them, and whether
+/// `respondent_key` answered it already.
+#[derive(Debug)]
+pub struct ToAnswer {
+    pub row: SurveyRow,
+    pub names_neighbourhoods: bool,
+    pub names_home: bool,
+    pub answered: bool,
+}
+
+pub fn find_to_answer(
+    conn: &mut DbConnection,
+    id: i32,
+    home: Option<i32>,
+    respondent_key: &str,
+) -> QueryResult<Option<ToAnswer>> {
+    use diesel::dsl::exists;
+    let named = || survey_neighbourhoods::table.filter(survey_neighbourhoods::survey_id.eq(id));
+    // A person without a neighbourhood binds NULL, which equals nothing.
+    let home_named = named().filter(survey_neighbourhoods::neighbourhood_id.nullable().eq(home));
+    let answered = survey_responses::table
+        .filter(survey_responses::survey_id.eq(id))
+        .filter(survey_responses::respondent_key.eq(respondent_key));
+    Ok(surveys::table
+        .find(id)
+        .select((
+            SurveyRow::as_select(),
+            exists(named()),
+            exists(home_named),
+            exists(answered),
+        ))
+        .first::<(SurveyRow, bool, bool, bool)>(conn)
+        .optional()?
+        .map(
+            |(row, names_neighbourhoods, names_home, answered)| ToAnswer {
+                row,
+                names_neighbourhoods,
+                names_home,
+                answered,
+            },
+        ))
+}
+
 /// Audience neighbourhoods of several surveys at once.
 pub fn neighbourhoods_of(
     conn: &mut DbConnection,

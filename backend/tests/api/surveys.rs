@@ -351,6 +351,8 @@ async fn participants_see_and_answer_only_surveys_for_their_audience_once() {
     let student = app.quick_user("s@example.nl", "participant", Some("student"), Some(1));
     let elsewhere = app.quick_user("s2@example.nl", "participant", Some("student"), Some(3));
     let resident = app.quick_user("r@example.nl", "participant", Some("resident"), Some(1));
+    // No neighbourhood: outside every audience that names some.
+    let nowhere = app.quick_user("s4@example.nl", "participant", Some("student"), None);
     let mut body = survey_body(&["student"]);
     body["neighbourhood_ids"] = json!([1, 2]);
     let (id, q) = published(&app, &coord, &body).await;
@@ -366,7 +368,7 @@ async fn participants_see_and_answer_only_surveys_for_their_audience_once() {
     assert_eq!(list["items"][0]["id"], id);
     assert_eq!(list["items"][0]["answered"], false);
     assert_eq!(list["items"][0]["respondents"], Value::Null);
-    for other in [&resident, &elsewhere] {
+    for other in [&resident, &elsewhere, &nowhere] {
         let list: Value = app
             .get_auth("/api/surveys", &other.token)
             .await
@@ -563,18 +565,21 @@ async fn participants_see_and_answer_only_surveys_for_their_audience_once() {
     let mut later = survey_body(&["student"]);
     later["opens_at"] = json!((chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339());
     let (later_id, lq) = published(&app, &coord, &later).await;
-    assert_problem(
-        post(
-            &app,
-            &student,
-            &format!("/api/surveys/{later_id}/responses"),
-            &answers(&lq, 0, 3, ""),
+    // It names no neighbourhood, so it is for students without one too.
+    for who in [&student, &nowhere] {
+        assert_problem(
+            post(
+                &app,
+                who,
+                &format!("/api/surveys/{later_id}/responses"),
+                &answers(&lq, 0, 3, ""),
+            )
+            .await,
+            409,
+            None,
         )
-        .await,
-        409,
-        None,
-    )
-    .await;
+        .await;
+    }
     post(
         &app,
         &coord,
