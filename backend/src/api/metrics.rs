@@ -64,7 +64,7 @@ async fn area<T: serde::Serialize + Send + 'static>(
             let suppress = auth.role() == Role::Partner;
             check_hood(conn, query.neighbourhood_id)?;
             let at = now();
-            let ctx = Ctx::load(conn, suppress, at)?;
+            let ctx = Ctx::load_for(conn, suppress, at, Some(area))?;
             let scope = Scope::new(period, query.group, query.neighbourhood_id, at.date());
             let mut out = compute(conn, &ctx, &scope)?;
             attach_targets(conn, &ctx, area, &scope, indicators(&mut out))?;

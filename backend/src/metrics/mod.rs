@@ -150,16 +150,31 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Everything any area needs (the monitor shows them all).
     pub fn load(conn: &mut DbConnection, suppress: bool, now: NaiveDateTime) -> QueryResult<Ctx> {
+        Self::load_for(conn, suppress, now, None)
+    }
+
+    /// What `area` needs, or every area's with `None`: only the reports
+    /// area reads the categories, so the others skip that trip.
+    pub fn load_for(
+        conn: &mut DbConnection,
+        suppress: bool,
+        now: NaiveDateTime,
+        area: Option<MetricArea>,
+    ) -> QueryResult<Ctx> {
         use crate::db::schema::neighbourhoods;
         let hoods = neighbourhoods::table
             .order(neighbourhoods::name.asc())
             .select((neighbourhoods::id, neighbourhoods::name))
             .load(conn)?;
-        let categories = crate::db::reports::categories(conn)?
-            .into_iter()
-            .map(|c| (c.id, (c.kind, c.name_nl, c.name_en)))
-            .collect();
+        let categories = match area {
+            None | Some(MetricArea::Reports) => crate::db::reports::categories(conn)?
+                .into_iter()
+                .map(|c| (c.id, (c.kind, c.name_nl, c.name_en)))
+                .collect(),
+            Some(_) => HashMap::new(),
+        };
         let targets = targets(conn)?;
         Ok(Ctx {
             suppress,
