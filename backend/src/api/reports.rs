@@ -552,36 +552,52 @@ pub async fn list(
     ApiError::check(errors)?;
 
     let at = now();
-    let (rows, total, viewer, lang) = caller
-        .run(&state.pool, move |conn, auth| {
-            let viewer = match auth.role() {
-                Role::Coordinator | Role::Admin if query.mine != Some(true) => Viewer::Staff,
-                Role::Partner if query.mine != Some(true) => Viewer::Partner,
-                _ => Viewer::Reporter,
-            };
-            let filter = q::ReportFilter {
-                reporter_id: (viewer == Viewer::Reporter).then(|| auth.id()),
-                forwarded_only: viewer == Viewer::Partner,
-                statuses,
-                kind: query.kind.map(|k| k.as_str().to_owned()),
-                category_id: query.category_id,
-                neighbourhood_id: query.neighbourhood_id,
-                from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
-                to: query
-                    .to
-                    .and_then(|d| d.succ_opt())
-                    .and_then(|d| d.and_hms_opt(0, 0, 0)),
-                overdue_at: query.overdue.unwrap_or(false).then_some(at),
-                text,
-                sort,
-                offset: i64::from(page - 1) * i64::from(per_page),
-                limit: i64::from(per_page),
-            };
-            let (rows, total) = q::list(conn, &filter)?;
-            let lang = Language::parse(&auth.user.language).unwrap_or_default();
-            Ok((rows, total, viewer, lang))
+    let filter = q::ReportFilter {
+        reporter_id: None,
+        forwarded_only: false,
+        statuses,
+        kind: query.kind.map(|k| k.as_str().to_owned()),
+        category_id: query.category_id,
+        neighbourhood_id: query.neighbourhood_id,
+        from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        to: query
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+        overdue_at: query.overdue.unwrap_or(false).then_some(at),
+        text,
+        sort,
+        offset: i64::from(page - 1) * i64::from(per_page),
+        limit: i64::from(per_page),
+    };
+    let language = |auth: &AuthUser| Language::parse(&auth.user.language).unwrap_or_default();
+    let (rows, total, viewer, lang) = if query.mine == Some(true) {
+        // One's own reports, whatever one's role: the account is read with
+        // the page, and nothing leaves before it is accepted.
+        db::run(&state.pool, move |conn| {
+            let (user, (rows, total)) = q::list_own(conn, caller.user_id(), filter)?;
+            let auth = caller.accept(user)?;
+            Ok((rows, total, Viewer::Reporter, language(&auth)))
         })
-        .await?;
+        .await?
+    } else {
+        caller
+            .run(&state.pool, move |conn, auth| {
+                let viewer = match auth.role() {
+                    Role::Coordinator | Role::Admin => Viewer::Staff,
+                    Role::Partner => Viewer::Partner,
+                    Role::Participant => Viewer::Reporter,
+                };
+                let filter = q::ReportFilter {
+                    reporter_id: (viewer == Viewer::Reporter).then(|| auth.id()),
+                    forwarded_only: viewer == Viewer::Partner,
+                    ..filter
+                };
+                let (rows, total) = q::list(conn, &filter)?;
+                Ok((rows, total, viewer, language(&auth)))
+            })
+            .await?
+    };
     let items = rows
         .into_iter()
         .map(|(r, code)| to_dto(&r, code, viewer, lang, at, None))

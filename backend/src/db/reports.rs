@@ -533,13 +533,49 @@ pub enum ReportSort {
     DueFirst,
 }
 
+impl ReportSort {
+    /// The same order over the columns of a page read as a table of its own
+    /// ([`WithAccount`]).
+    fn of_page(self) -> &'static str {
+        match self {
+            ReportSort::Newest => " ORDER BY page.created_at DESC, page.id DESC",
+            ReportSort::Oldest => " ORDER BY page.created_at ASC, page.id ASC",
+            ReportSort::DueFirst => " ORDER BY page.due_at ASC, page.id ASC",
+        }
+    }
+}
+
+/// A page of reports, each with its category's code, and how many match.
+pub type Listed = (Vec<(ReportRow, String)>, i64);
+
+/// A row of a page as read: the report, its category's code and the count.
+type PageItem = (ReportRow, Option<String>, Option<i64>);
+
 /// A page of reports, each with its category's code (read in the page's own
 /// statement), and how many match, counted up to one past
 /// [`shared::reports::REPORT_COUNT_CAP`].
-pub fn list(
+pub fn list(conn: &mut DbConnection, f: &ReportFilter) -> QueryResult<Listed> {
+    page(conn, f, None).map(|(_, listed)| listed)
+}
+
+/// [`list`] of `reporter`'s own reports, with their account as
+/// [`super::users::find`] reads it, in the same statement: a page of one's
+/// own needs no trip of its own to check who asks. Only an empty page reads
+/// the account apart.
+pub fn list_own(
+    conn: &mut DbConnection,
+    reporter: i32,
+    mut f: ReportFilter,
+) -> QueryResult<(Option<User>, Listed)> {
+    f.reporter_id = Some(reporter);
+    page(conn, &f, Some(reporter))
+}
+
+fn page(
     conn: &mut DbConnection,
     f: &ReportFilter,
-) -> QueryResult<(Vec<(ReportRow, String)>, i64)> {
+    account: Option<i32>,
+) -> QueryResult<(Option<User>, Listed)> {
     let sqlite = matches!(conn, DbConnection::Sqlite(_));
     let build = || {
         let mut q = reports::table.into_boxed();
@@ -620,8 +656,28 @@ pub fn list(
         }
         None => query.select((ReportRow::as_select(), code, Subselect(capped()))),
     };
-    let items: Vec<(ReportRow, Option<String>, Option<i64>)> =
-        Paged::new(query, f.limit, f.offset).load(conn)?;
+    let paged = Paged::new(query, f.limit, f.offset);
+    let (user, items): (Option<User>, Vec<PageItem>) = match account {
+        None => (None, paged.load(conn)?),
+        Some(id) => {
+            let rows: Vec<(User, ReportRow, Option<String>, Option<i64>)> = WithAccount {
+                columns: User::as_select(),
+                account: id,
+                page: paged,
+                order: f.sort.of_page(),
+            }
+            .load(conn)?;
+            let user = match rows.first() {
+                Some((user, ..)) => Some(user.clone()),
+                None => super::users::find(conn, id)?,
+            };
+            let items = rows
+                .into_iter()
+                .map(|(_, row, code, n)| (row, code, n))
+                .collect();
+            (user, items)
+        }
+    };
     // A page that is not full but not empty ends the list, so it tells the
     // total exactly, even past the cap. An empty page has no row to carry
     // the count: on the first page there is nothing, past it the matches
@@ -639,8 +695,58 @@ pub fn list(
         .into_iter()
         .map(|(row, code, _)| (row, code.unwrap_or_default()))
         .collect();
-    Ok((items, total))
+    Ok((user, (items, total)))
 }
+
+/// `SELECT <account>, page.* FROM users CROSS JOIN (<page>) AS page WHERE
+/// users.id = $n ORDER BY <the page's order>`: the account on every row of
+/// the page, no row when the page is empty (or there is no such account).
+/// The page keeps its own order, limit and offset inside; the outer order
+/// says again how its rows come out.
+struct WithAccount<Q> {
+    columns: diesel::dsl::AsSelect<User, super::MultiBackend>,
+    account: i32,
+    page: Q,
+    order: &'static str,
+}
+
+impl<Q> QueryId for WithAccount<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// The page's own selection, with the account's columns before it.
+type PageRow = (
+    diesel::dsl::AsSelect<ReportRow, super::MultiBackend>,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+);
+
+impl<Q: diesel::query_builder::Query<SqlType = PageRow>> diesel::query_builder::Query
+    for WithAccount<Q>
+{
+    type SqlType = (
+        diesel::dsl::AsSelect<User, super::MultiBackend>,
+        diesel::dsl::AsSelect<ReportRow, super::MultiBackend>,
+        diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+    );
+}
+
+impl<Q: QueryFragment<super::MultiBackend>> QueryFragment<super::MultiBackend> for WithAccount<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, super::MultiBackend>) -> QueryResult<()> {
+        out.push_sql("SELECT ");
+        self.columns.walk_ast(out.reborrow())?;
+        out.push_sql(", page.* FROM users CROSS JOIN (");
+        self.page.walk_ast(out.reborrow())?;
+        out.push_sql(") AS page WHERE users.id = ");
+        out.push_bind_param::<diesel::sql_types::Integer, _>(&self.account)?;
+        out.push_sql(self.order);
+        Ok(())
+    }
+}
+
+impl<Q, Conn> RunQueryDsl<Conn> for WithAccount<Q> {}
 
 /// `SELECT COUNT(*) FROM (query) AS capped`: how many rows a query, limited to
 /// a cap, would return, counted where they are. Diesel has no subqueries in

@@ -591,14 +591,25 @@ async fn a_reporters_whole_list_reads_the_total_kept_for_them() {
     ] {
         file(&app, who, &report_body(cat)).await;
     }
+    // A participant's list and their `mine=true` list (read with the account
+    // in one statement) are the same page.
     let page = |s: &Session, q: &'static str| {
-        let (app, token) = (&app, s.token.clone());
+        let (app, token, own) = (&app, s.token.clone(), s.user_id != coord.user_id);
         async move {
             let v = ok_json(
                 app.get_auth(&format!("/api/reports?{q}"), &token).await,
                 200,
             )
             .await;
+            if own && !q.contains("mine") {
+                let mine = ok_json(
+                    app.get_auth(&format!("/api/reports?mine=true&{q}"), &token)
+                        .await,
+                    200,
+                )
+                .await;
+                assert_eq!(mine, v, "{q}");
+            }
             (
                 v["total"].as_i64().unwrap(),
                 v["items"].as_array().unwrap().len(),
@@ -609,6 +620,7 @@ async fn a_reporters_whole_list_reads_the_total_kept_for_them() {
     assert_eq!(page(&anna, "per_page=2").await, (3, 2));
     assert_eq!(page(&anna, "per_page=2&page=2").await, (3, 1));
     assert_eq!(page(&anna, "per_page=2&page=3").await, (3, 0));
+    assert_eq!(page(&anna, "per_page=2&sort=due").await, (3, 2));
     assert_eq!(page(&bert, "per_page=1").await, (1, 1));
     assert_eq!(page(&coord, "mine=true&per_page=1").await, (0, 0));
     assert_eq!(page(&coord, "per_page=1").await, (4, 1));
@@ -1136,12 +1148,13 @@ async fn a_deactivated_account_files_lists_answers_and_sees_nothing() {
         None,
     )
     .await;
-    assert_problem(
-        app.get_auth("/api/reports?mine=true", &p.token).await,
-        401,
-        None,
-    )
-    .await;
+    // A page with their report, and an empty one (the account read apart).
+    for list in [
+        "/api/reports?mine=true",
+        "/api/reports?mine=true&status=closed",
+    ] {
+        assert_problem(app.get_auth(list, &p.token).await, 401, None).await;
+    }
     assert_problem(
         app.send_auth(
             Method::POST,
@@ -1229,6 +1242,23 @@ async fn report_lists_keep_their_statements_prepared() {
     let plans: Vec<Plans> = diesel::sql_query(
         "SELECT generic_plans FROM pg_prepared_statements \
          WHERE statement LIKE '%FROM \"reports\"%LIMIT 20' AND statement NOT LIKE '%OFFSET%'",
+    )
+    .load(conn)
+    .unwrap();
+    assert!(
+        matches!(plans.as_slice(), [p] if p.generic_plans >= 3),
+        "{plans:?}"
+    );
+
+    // One's own first page with the account in the same statement: kept
+    // prepared and generic as well.
+    for _ in 0..8 {
+        let (user, (items, total)) = db::reports::list_own(conn, 1, first.clone()).unwrap();
+        assert!(user.is_none() && items.is_empty() && total == 0);
+    }
+    let plans: Vec<Plans> = diesel::sql_query(
+        "SELECT generic_plans FROM pg_prepared_statements \
+         WHERE statement LIKE '%CROSS JOIN (SELECT%FROM \"reports\"%LIMIT 20) AS page%'",
     )
     .load(conn)
     .unwrap();
