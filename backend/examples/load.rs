@@ -49,7 +49,8 @@ const USAGE: &str = "usage: load [--db sqlite|postgres|both] [--seconds N] [--so
   --db       which databases (default both; PostgreSQL at BENCH_DATABASE_URL)
   --seconds  how long each phase runs (default 10)
   --soak     run the mix for N seconds instead, printing memory each minute
-  --each     before the mix, run each of its other data endpoints alone (64 connections)";
+  --each     before the mix, run each of its other data endpoints alone (64 connections),
+             and the mix without sign-up and login (256)";
 
 /// The arguments, or the usage on stderr and exit code 2 for a wrong one.
 fn args() -> Args {
@@ -802,6 +803,20 @@ async fn main() -> anyhow::Result<()> {
                     100.0 * rps / ceiling
                 );
             }
+            // The mix without its sign-ups and logins: what they and their
+            // password hashes cost the rest.
+            let without: &'static [(Op, u32)] = Vec::leak(
+                MIX.iter()
+                    .copied()
+                    .filter(|(op, _)| !matches!(op, Op::Signup | Op::Login))
+                    .collect(),
+            );
+            let (mut r, e) = phase(&world, without, 256, s).await;
+            print(
+                &format!("{kind}: mix without sign-up and login, 256 connections"),
+                &mut r,
+                e,
+            );
         }
         for connections in [64, 256] {
             let (mut r, e) = phase(&world, MIX, connections, s).await;
