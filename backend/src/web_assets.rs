@@ -19,7 +19,7 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use shared::shell::{self, Intro};
-use shared::users::Language;
+use shared::users::{Language, Role};
 
 /// The pages only staff use, as the client's router writes them (`:id` is any
 /// one segment). `frontend/src/app.rs` routes exactly these to `pages::staff`
@@ -171,12 +171,10 @@ fn with_first_view(html: &str, req: &HttpRequest, staff: bool) -> String {
         .and_then(|v| v.split([',', ';']).next())
         .unwrap_or("");
     let lang = shell::language(cookie(shell::LANGUAGE_COOKIE).as_deref(), browser);
-    let view = if staff {
-        Shell::Staff
-    } else if cookie(crate::auth::session::MARKER_COOKIE).as_deref() == Some("1") {
-        Shell::Participant
-    } else {
-        Shell::Guest
+    let marker = cookie(crate::auth::session::MARKER_COOKIE).filter(|m| !m.is_empty());
+    let view = match marker {
+        None => Shell::Guest,
+        Some(marker) => Shell::LoggedIn(Role::parse(&marker)),
     };
     let html = html.replacen(
         "<html lang=\"nl\">",
@@ -185,7 +183,7 @@ fn with_first_view(html: &str, req: &HttpRequest, staff: bool) -> String {
     );
     html.replacen(
         "</body>",
-        &format!("{}</body>", first_view(req.path(), lang, view)),
+        &format!("{}</body>", first_view(req.path(), lang, view, staff)),
         1,
     )
 }
@@ -194,11 +192,9 @@ fn with_first_view(html: &str, req: &HttpRequest, staff: bool) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shell {
     Guest,
-    /// A session cookie came along. Staff use the participant pages too, but
-    /// rarely; their menu appears when the client has loaded.
-    Participant,
-    /// A staff page: its menu depends on the role, so none until then.
-    Staff,
+    /// A session cookie came along, with the role it was set for; none
+    /// when it holds something else (a cookie from before it held the role).
+    LoggedIn(Option<Role>),
 }
 
 /// The first view of `path`: the header, the menu, and what the page shows
@@ -207,7 +203,12 @@ enum Shell {
 /// until the client has arrived. The client draws the same texts and removes
 /// this when its page is ready (`frontend/src/app.rs`). Every link works
 /// without the client; there is no button, since nothing would answer it.
-fn first_view(path: &str, lang: Language, view: Shell) -> String {
+///
+/// The menu is the role's, as the client draws it, and with the "logged in
+/// as" line under it, so that nothing moves when the client takes over. A
+/// session of an unknown role gets the participant's menu on the
+/// participant's pages (the common case) and no menu on the staff pages.
+fn first_view(path: &str, lang: Language, view: Shell, staff: bool) -> String {
     let t = shell::texts(lang);
     let mut out = String::with_capacity(1024);
     out.push_str(
@@ -215,14 +216,16 @@ fn first_view(path: &str, lang: Language, view: Shell) -> String {
          <a href=\"/\" class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">WV</span>\
          <span>Wijkveilig</span></a></div>",
     );
-    let menu: &[(&str, &str)] = match view {
-        Shell::Guest => &shell::guest_menu(t),
-        Shell::Participant => &shell::participant_menu(t),
-        Shell::Staff => &[],
+    let (menu, role) = match view {
+        Shell::Guest if staff => (Vec::new(), None),
+        Shell::Guest => (shell::menu(t, None), None),
+        Shell::LoggedIn(Some(role)) => (shell::menu(t, Some(role)), Some(role)),
+        Shell::LoggedIn(None) if staff => (Vec::new(), None),
+        Shell::LoggedIn(None) => (shell::menu(t, Some(Role::Participant)), None),
     };
     if !menu.is_empty() {
         out.push_str(&format!("<nav aria-label=\"{}\"><ul>", escape(t.nav_label)));
-        for (href, label) in menu {
+        for (href, label) in &menu {
             let current = if *href == path {
                 " aria-current=\"page\""
             } else {
@@ -233,7 +236,15 @@ fn first_view(path: &str, lang: Language, view: Shell) -> String {
                 escape(label)
             ));
         }
-        out.push_str("</ul></nav>");
+        out.push_str("</ul>");
+        if let Some(role) = role {
+            out.push_str(&format!(
+                "<p class=\"role-badge\">{} <strong>{}</strong></p>",
+                escape(t.logged_in_as),
+                escape(shell::role_name(lang, role))
+            ));
+        }
+        out.push_str("</nav>");
     }
     out.push_str("</header><main>");
     match shell::intro(t, path) {

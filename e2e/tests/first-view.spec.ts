@@ -1,5 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
-import { clientReady, expectAccessible } from './helpers';
+import {
+  clientReady, expectAccessible, login, PASSWORD, uniqueEmail, userWithRole,
+} from './helpers';
 
 /** Holds the web client's WASM back until the returned function is called. */
 async function holdClient(page: Page): Promise<() => void> {
@@ -45,4 +47,51 @@ test('after switching to English the next page starts in English', async ({ page
   release();
   await clientReady(page);
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+});
+
+/** Where the first element that `selector` finds ends, in whole pixels from the top. */
+async function bottom(page: Page, selector: string): Promise<number> {
+  const box = await page.locator(selector).first().boundingBox();
+  expect(box).not.toBeNull();
+  return Math.round(box!.y + box!.height);
+}
+
+test('a logged-in page has its menu and role in the first view, and nothing moves at the takeover', async ({ page, request }) => {
+  const email = uniqueEmail('eerste.blik');
+  await userWithRole(request, email, 'Eerste Blik', 'participant');
+  await login(page, email, PASSWORD);
+
+  let release = await holdClient(page);
+  await page.goto('/reports/new');
+  await expect(page.locator('#shell')).toHaveCount(1);
+  await expect(page.getByRole('heading', { level: 1, name: 'Melding doen' })).toBeVisible();
+  await expect(page.getByText('Ingelogd als deelnemer')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Mijn meldingen' })).toBeVisible();
+  await expectAccessible(page);
+  const links = await page.locator('nav li').count();
+  const heading = await bottom(page, 'h1');
+  release();
+  await clientReady(page);
+  await expect(page.getByLabel('Wat is er gebeurd?')).toBeVisible();
+  expect(await page.locator('nav li').count()).toBe(links);
+  expect(await bottom(page, 'h1')).toBe(heading);
+
+  // A coordinator on a staff page: that role's menu and line, the same height.
+  const coordinator = uniqueEmail('eerste.coordinator');
+  await userWithRole(request, coordinator, 'Eerste Coördinator', 'coordinator');
+  await page.context().clearCookies();
+  await login(page, coordinator, PASSWORD);
+  release = await holdClient(page);
+  await page.goto('/queue');
+  await expect(page.locator('#shell')).toHaveCount(1);
+  await expect(page.getByText('Ingelogd als coördinator')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Melden', exact: true })).toHaveCount(0);
+  const staffLinks = await page.locator('nav li').count();
+  const menuEnd = await bottom(page, 'nav');
+  release();
+  await clientReady(page);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await page.locator('nav li').count()).toBe(staffLinks);
+  expect(await bottom(page, 'nav')).toBe(menuEnd);
 });

@@ -425,12 +425,18 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// The server sets `wv_session=1` beside the httpOnly refresh cookie.
+/// The server sets `wv_session=<role>` beside the httpOnly refresh cookie.
 pub fn has_session_marker() -> bool {
     use wasm_bindgen::JsCast;
     document()
         .dyn_into::<web_sys::HtmlDocument>()
         .ok()
         .and_then(|d| d.cookie().ok())
-        .is_some_and(|c| c.split(';').any(|kv| kv.trim() == "wv_session=1"))
+        .is_some_and(|c| {
+            c.split(';').any(|kv| {
+                kv.trim()
+                    .strip_prefix("wv_session=")
+                    .is_some_and(|v| !v.is_empty())
+            })
+        })
 }

@@ -10,7 +10,7 @@ use shared::shell;
 use shared::users::{Language, Role, UpdateMeRequest, UserDto};
 
 use crate::api::{use_session, Session};
-use crate::i18n::{role_name, use_i18n, I18n};
+use crate::i18n::{use_i18n, I18n};
 use crate::pages;
 
 #[component]
@@ -157,7 +157,23 @@ fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
-    let has = move |roles: &[Role]| role().is_some_and(|r| roles.contains(&r));
+    // The role's menu (`shared::shell`, as the server's first view draws
+    // it); until the session is known only "Home", since the page is hidden
+    // behind the first view until then.
+    let links = move || {
+        let t = shell::texts(i18n.lang.get());
+        let menu = if session.ready.get() {
+            shell::menu(t, role())
+        } else {
+            vec![("/", t.nav_home)]
+        };
+        menu.iter()
+            .map(|&(href, label)| {
+                let exact = shell::exact(&menu, href);
+                view! { <li><A href=href exact=exact>{label}</A></li> }
+            })
+            .collect_view()
+    };
     let toggle = move |_| {
         let next = match i18n.lang.get_untracked() {
             Language::Nl => Language::En,
@@ -198,43 +214,11 @@ fn Header() -> impl IntoView {
                 </button>
             </div>
             <nav aria-label=move || i18n.t().nav_label data-role=move || role().map(|r| r.as_str()).unwrap_or("guest")>
-                <ul>
-                    <li><A href="/">{move || i18n.t().nav_home}</A></li>
-                    <Show when=move || has(&[Role::Participant])>
-                        <li><A href="/reports/new">{move || i18n.r().nav_report}</A></li>
-                        // Exact: on "/reports/new" only "Report" is the current page.
-                        <li><A href="/reports" exact=true>{move || i18n.r().nav_my_reports}</A></li>
-                        <li><A href="/my-topics">{move || shell::texts(i18n.lang.get()).nav_my_topics}</A></li>
-                    </Show>
-                    <Show when=move || has(&[Role::Coordinator, Role::Admin, Role::Partner])>
-                        <li><A href="/dashboard">"Dashboard"</A></li>
-                        <li><A href="/queue">{move || i18n.r().nav_queue}</A></li>
-                        <li><A href="/actions">{move || i18n.pick("Acties", "Actions")}</A></li>
-                        <li><A href="/campaigns">{move || i18n.pick("Campagnes", "Campaigns")}</A></li>
-                    </Show>
-                    <Show when=move || role().is_some()>
-                        <li><A href="/meetings">{move || shell::texts(i18n.lang.get()).nav_meetings}</A></li>
-                        <li><A href="/teams">{move || shell::texts(i18n.lang.get()).nav_teams}</A></li>
-                        <li><A href="/surveys">{move || shell::texts(i18n.lang.get()).nav_surveys}</A></li>
-                        <li><A href="/notifications">{move || i18n.r().nav_notifications}</A></li>
-                        <li><A href="/profile">{move || i18n.t().nav_profile}</A></li>
-                    </Show>
-                    <Show when=move || has(&[Role::Coordinator, Role::Admin])>
-                        <li><A href="/neighbourhoods">{move || i18n.t().nav_neighbourhoods}</A></li>
-                    </Show>
-                    <Show when=move || has(&[Role::Admin])>
-                        <li><A href="/admin/users">{move || i18n.t().nav_users}</A></li>
-                        <li><A href="/admin/privacy">{move || i18n.pick("Privacy", "Privacy")}</A></li>
-                        <li><A href="/admin/categories">{move || if i18n.lang.get() == Language::Nl { "Categorieën" } else { "Categories" }}</A></li>
-                    </Show>
-                    <Show when=move || session.ready.get() && role().is_none()>
-                        <li><A href="/login">{move || i18n.t().nav_login}</A></li>
-                        <li><A href="/signup">{move || i18n.t().nav_signup}</A></li>
-                    </Show>
-                </ul>
+                <ul>{links}</ul>
                 {move || role().map(|r| view! {
                     <p class="role-badge" data-testid="role">
-                        {move || i18n.t().logged_in_as} " " <strong>{move || role_name(i18n.lang.get(), r)}</strong>
+                        {move || shell::texts(i18n.lang.get()).logged_in_as} " "
+                        <strong>{move || shell::role_name(i18n.lang.get(), r)}</strong>
                     </p>
                 })}
             </nav>

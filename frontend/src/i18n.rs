@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use shared::shell;
-use shared::users::{Group, Language, Role};
+pub use shared::shell::role_name;
+use shared::users::{Group, Language};
 
 // The participant client leaves the staff pages out, and with them the reads
 // of their texts.
@@ -13,14 +14,8 @@ pub struct Texts {
     pub skip_link: &'static str,
     pub nav_label: &'static str,
     pub nav_home: &'static str,
-    pub nav_profile: &'static str,
-    pub nav_users: &'static str,
-    pub nav_neighbourhoods: &'static str,
-    pub nav_login: &'static str,
-    pub nav_signup: &'static str,
     pub switch_language: &'static str,
     pub switch_language_label: &'static str,
-    pub logged_in_as: &'static str,
     pub loading: &'static str,
     pub error_summary: &'static str,
     pub network_error: &'static str,
@@ -122,14 +117,8 @@ pub const NL: Texts = Texts {
     skip_link: "Naar de inhoud",
     nav_label: shell::NL.nav_label,
     nav_home: shell::NL.nav_home,
-    nav_profile: shell::NL.nav_profile,
-    nav_users: "Gebruikers",
-    nav_neighbourhoods: "Wijken",
-    nav_login: shell::NL.nav_login,
-    nav_signup: shell::NL.nav_signup,
     switch_language: "English",
     switch_language_label: "Switch to English",
-    logged_in_as: "Ingelogd als",
     loading: shell::NL.loading,
     error_summary: "Er is een probleem",
     network_error: "Geen verbinding met Wijkveilig. Controleer je internet en probeer het opnieuw.",
@@ -247,14 +236,8 @@ pub const EN: Texts = Texts {
     skip_link: "Skip to content",
     nav_label: shell::EN.nav_label,
     nav_home: shell::EN.nav_home,
-    nav_profile: shell::EN.nav_profile,
-    nav_users: "Users",
-    nav_neighbourhoods: "Neighbourhoods",
-    nav_login: shell::EN.nav_login,
-    nav_signup: shell::EN.nav_signup,
     switch_language: "Nederlands",
     switch_language_label: "Schakel naar Nederlands",
-    logged_in_as: "Logged in as",
     loading: shell::EN.loading,
     error_summary: "There is a problem",
     network_error: "Cannot reach Wijkveilig. Check your connection and try again.",
@@ -371,19 +354,6 @@ pub fn texts(lang: Language) -> &'static Texts {
     match lang {
         Language::Nl => &NL,
         Language::En => &EN,
-    }
-}
-
-pub fn role_name(lang: Language, role: Role) -> &'static str {
-    match (lang, role) {
-        (Language::Nl, Role::Participant) => "deelnemer",
-        (Language::Nl, Role::Coordinator) => "coördinator",
-        (Language::Nl, Role::Partner) => "partner",
-        (Language::Nl, Role::Admin) => "beheerder",
-        (Language::En, Role::Participant) => "participant",
-        (Language::En, Role::Coordinator) => "coordinator",
-        (Language::En, Role::Partner) => "partner",
-        (Language::En, Role::Admin) => "admin",
     }
 }
 
@@ -598,10 +568,6 @@ pub fn use_i18n() -> I18n {
 
 /// Texts of the report pages.
 pub struct ReportTexts {
-    pub nav_report: &'static str,
-    pub nav_my_reports: &'static str,
-    pub nav_queue: &'static str,
-    pub nav_notifications: &'static str,
     pub new_title: &'static str,
     pub kind_legend: &'static str,
     pub kind_nuisance: &'static str,
@@ -653,10 +619,6 @@ pub struct ReportTexts {
 }
 
 pub const REPORTS_NL: ReportTexts = ReportTexts {
-    nav_report: shell::NL.nav_report,
-    nav_my_reports: shell::NL.nav_my_reports,
-    nav_queue: "Meldingen",
-    nav_notifications: shell::NL.nav_notifications,
     new_title: shell::NL.report_title,
     kind_legend: "Waar gaat het over?",
     kind_nuisance: "Overlast",
@@ -708,10 +670,6 @@ pub const REPORTS_NL: ReportTexts = ReportTexts {
 };
 
 pub const REPORTS_EN: ReportTexts = ReportTexts {
-    nav_report: shell::EN.nav_report,
-    nav_my_reports: shell::EN.nav_my_reports,
-    nav_queue: "Reports",
-    nav_notifications: shell::EN.nav_notifications,
     new_title: shell::EN.report_title,
     kind_legend: "What is it about?",
     kind_nuisance: "Nuisance",

@@ -4,7 +4,7 @@
 //! texts for the same places from here, so that the two cannot drift apart,
 //! and replaces the first view once its own page is drawn.
 
-use crate::users::Language;
+use crate::users::{Language, Role};
 
 /// The cookie that tells the server which language the client shows.
 pub const LANGUAGE_COOKIE: &str = "wv_lang";
@@ -23,6 +23,16 @@ pub struct ShellTexts {
     pub nav_surveys: &'static str,
     pub nav_notifications: &'static str,
     pub nav_profile: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_queue: &'static str,
+    pub nav_actions: &'static str,
+    pub nav_campaigns: &'static str,
+    pub nav_neighbourhoods: &'static str,
+    pub nav_users: &'static str,
+    pub nav_privacy: &'static str,
+    pub nav_categories: &'static str,
+    /// Before the role's name, under the menu.
+    pub logged_in_as: &'static str,
     pub loading: &'static str,
     pub app_tagline: &'static str,
     pub home_title: &'static str,
@@ -46,6 +56,15 @@ pub const NL: ShellTexts = ShellTexts {
     nav_surveys: "Vragenlijsten",
     nav_notifications: "Berichten",
     nav_profile: "Profiel",
+    nav_dashboard: "Dashboard",
+    nav_queue: "Meldingen",
+    nav_actions: "Acties",
+    nav_campaigns: "Campagnes",
+    nav_neighbourhoods: "Wijken",
+    nav_users: "Gebruikers",
+    nav_privacy: "Privacy",
+    nav_categories: "Categorieën",
+    logged_in_as: "Ingelogd als",
     loading: "Bezig met laden…",
     app_tagline: "Samen werken aan een veilige wijk",
     home_title: "Wijkveilig",
@@ -69,6 +88,15 @@ pub const EN: ShellTexts = ShellTexts {
     nav_surveys: "Surveys",
     nav_notifications: "Messages",
     nav_profile: "Profile",
+    nav_dashboard: "Dashboard",
+    nav_queue: "Reports",
+    nav_actions: "Actions",
+    nav_campaigns: "Campaigns",
+    nav_neighbourhoods: "Neighbourhoods",
+    nav_users: "Users",
+    nav_privacy: "Privacy",
+    nav_categories: "Categories",
+    logged_in_as: "Logged in as",
     loading: "Loading…",
     app_tagline: "Working together for a safe neighbourhood",
     home_title: "Wijkveilig",
@@ -101,28 +129,72 @@ pub fn language(remembered: Option<&str>, browser: &str) -> Language {
     }
 }
 
-/// The menu of a visitor who is not logged in: address and label.
-pub fn guest_menu(t: &ShellTexts) -> [(&'static str, &'static str); 3] {
-    [
-        ("/", t.nav_home),
-        ("/login", t.nav_login),
-        ("/signup", t.nav_signup),
-    ]
-}
-
-/// The menu of a logged-in participant: address and label.
-pub fn participant_menu(t: &ShellTexts) -> [(&'static str, &'static str); 9] {
-    [
-        ("/", t.nav_home),
-        ("/reports/new", t.nav_report),
-        ("/reports", t.nav_my_reports),
-        ("/my-topics", t.nav_my_topics),
+/// The main menu of `role` (`None`: a visitor who is not logged in):
+/// address and label, in the order shown. The server's first view and the
+/// client's header both draw it from here.
+pub fn menu(t: &ShellTexts, role: Option<Role>) -> Vec<(&'static str, &'static str)> {
+    let mut links = vec![("/", t.nav_home)];
+    let Some(role) = role else {
+        links.extend([("/login", t.nav_login), ("/signup", t.nav_signup)]);
+        return links;
+    };
+    if role == Role::Participant {
+        links.extend([
+            ("/reports/new", t.nav_report),
+            ("/reports", t.nav_my_reports),
+            ("/my-topics", t.nav_my_topics),
+        ]);
+    } else {
+        links.extend([
+            ("/dashboard", t.nav_dashboard),
+            ("/queue", t.nav_queue),
+            ("/actions", t.nav_actions),
+            ("/campaigns", t.nav_campaigns),
+        ]);
+    }
+    links.extend([
         ("/meetings", t.nav_meetings),
         ("/teams", t.nav_teams),
         ("/surveys", t.nav_surveys),
         ("/notifications", t.nav_notifications),
         ("/profile", t.nav_profile),
-    ]
+    ]);
+    if matches!(role, Role::Coordinator | Role::Admin) {
+        links.push(("/neighbourhoods", t.nav_neighbourhoods));
+    }
+    if role == Role::Admin {
+        links.extend([
+            ("/admin/users", t.nav_users),
+            ("/admin/privacy", t.nav_privacy),
+            ("/admin/categories", t.nav_categories),
+        ]);
+    }
+    links
+}
+
+/// Whether the menu's link to `href` is the current page only at `href`
+/// itself: when another link of the menu lies below it ("/reports" and
+/// "/reports/new"). Otherwise it is also current on the pages below it.
+pub fn exact(menu: &[(&str, &str)], href: &str) -> bool {
+    menu.iter().any(|(other, _)| {
+        other
+            .strip_prefix(href)
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The name of a role, as the menu's "logged in as" line shows it.
+pub fn role_name(lang: Language, role: Role) -> &'static str {
+    match (lang, role) {
+        (Language::Nl, Role::Participant) => "deelnemer",
+        (Language::Nl, Role::Coordinator) => "coördinator",
+        (Language::Nl, Role::Partner) => "partner",
+        (Language::Nl, Role::Admin) => "beheerder",
+        (Language::En, Role::Participant) => "participant",
+        (Language::En, Role::Coordinator) => "coordinator",
+        (Language::En, Role::Partner) => "partner",
+        (Language::En, Role::Admin) => "admin",
+    }
 }
 
 /// What a page shows first under its menu, before anything is loaded.
@@ -189,5 +261,48 @@ mod tests {
             }
         );
         assert_eq!(intro(&NL, "/reports/7"), Intro::Unknown);
+    }
+
+    #[test]
+    fn each_role_gets_its_menu() {
+        let hrefs = |role| {
+            menu(&EN, role)
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hrefs(None), ["/", "/login", "/signup"]);
+        let participant = hrefs(Some(Role::Participant));
+        assert_eq!(
+            participant[..4],
+            ["/", "/reports/new", "/reports", "/my-topics"]
+        );
+        assert!(participant.contains(&"/profile") && !participant.contains(&"/queue"));
+        assert!(!participant.contains(&"/login"));
+        let partner = hrefs(Some(Role::Partner));
+        assert!(partner.contains(&"/queue") && !partner.contains(&"/reports/new"));
+        assert!(!partner.contains(&"/neighbourhoods"));
+        assert!(hrefs(Some(Role::Coordinator)).contains(&"/neighbourhoods"));
+        assert!(!hrefs(Some(Role::Coordinator)).contains(&"/admin/users"));
+        let admin = hrefs(Some(Role::Admin));
+        assert_eq!(admin.last(), Some(&"/admin/categories"));
+        for role in [None].into_iter().chain(Role::ALL.map(Some)) {
+            let m = menu(&NL, role);
+            let mut unique = m.iter().map(|(h, _)| *h).collect::<Vec<_>>();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), m.len(), "{role:?}");
+            assert!(m.iter().all(|(_, label)| !label.is_empty()));
+        }
+    }
+
+    #[test]
+    fn only_a_link_with_another_below_it_is_exact() {
+        let m = menu(&NL, Some(Role::Participant));
+        assert!(exact(&m, "/reports"));
+        assert!(!exact(&m, "/reports/new"));
+        assert!(!exact(&m, "/"));
+        assert!(!exact(&m, "/meetings"));
+        assert_eq!(role_name(Language::Nl, Role::Admin), "beheerder");
     }
 }

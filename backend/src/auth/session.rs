@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use diesel::QueryResult;
 use shared::auth::SessionResponse;
+use shared::users::Role;
 
 use crate::config::Config;
 use crate::db::models::{now, NewRefreshToken, User};
@@ -15,8 +16,11 @@ use crate::startup::AppState;
 
 pub const REFRESH_COOKIE: &str = "wv_refresh";
 const COOKIE_PATH: &str = "/api/auth";
-/// Readable by the client and holding no secret: it only tells the page
-/// that a refresh is worth trying, so anonymous visits make no failing call.
+/// Readable by the client and holding no secret: it tells the page that a
+/// refresh is worth trying, so anonymous visits make no failing call, and
+/// holds the role (`participant`, ...), so that the server's first view of a
+/// page shows that role's menu (see `web_assets`). Set anew with every
+/// session answer, so a changed role shows from the next page on.
 pub const MARKER_COOKIE: &str = "wv_session";
 
 /// Stores a new refresh token in `family` and returns the token itself. A new
@@ -63,8 +67,8 @@ pub fn refresh_cookie(config: &Config, token: &str) -> Cookie<'static> {
         .finish()
 }
 
-pub fn marker_cookie(config: &Config) -> Cookie<'static> {
-    Cookie::build(MARKER_COOKIE, "1")
+pub fn marker_cookie(config: &Config, role: Role) -> Cookie<'static> {
+    Cookie::build(MARKER_COOKIE, role.as_str())
         .path("/")
         .same_site(SameSite::Strict)
         .secure(config.is_production())
@@ -78,7 +82,7 @@ pub fn marker_cookie(config: &Config) -> Cookie<'static> {
 pub fn clear_cookies(config: &Config) -> [Cookie<'static>; 2] {
     let mut refresh = refresh_cookie(config, "");
     refresh.make_removal();
-    let mut marker = marker_cookie(config);
+    let mut marker = marker_cookie(config, Role::Participant);
     marker.make_removal();
     [refresh, marker]
 }
@@ -94,7 +98,7 @@ pub fn respond(
     let access_token = state.jwt.issue(user.id, user.role(), family)?;
     Ok(HttpResponse::build(status)
         .cookie(refresh_cookie(&state.config, refresh_token))
-        .cookie(marker_cookie(&state.config))
+        .cookie(marker_cookie(&state.config, user.role()))
         .insert_header(("Cache-Control", "no-store"))
         .json(SessionResponse {
             access_token,

@@ -31,6 +31,13 @@ async fn signup_returns_a_session_and_stores_an_argon2id_hash() {
             && cookie.contains("SameSite=Strict")
             && cookie.contains("Path=/api/auth")
     );
+    // Beside it the marker the page reads: the role, for the first view's menu.
+    let marker = marker_cookie(&res);
+    assert!(marker.starts_with("wv_session=participant;"), "{marker}");
+    assert!(
+        !marker.contains("HttpOnly") && marker.contains("Path=/"),
+        "{marker}"
+    );
     let body: Value = res.json().await.unwrap();
     assert!(body["access_token"].as_str().unwrap().len() > 20);
     assert_eq!(body["expires_in"], 900);
@@ -505,4 +512,36 @@ async fn password_reset_by_link_changes_the_password_and_ends_sessions() {
         app.login("anna@example.nl", new_password).await.status(),
         200
     );
+}
+
+/// The `wv_session` cookie that `res` sets.
+fn marker_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wv_session="))
+        .expect("a session marker")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_session_marker_holds_the_role_and_logout_clears_it() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let res = app.login("admin@gemeente.test", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(marker_cookie(&res).starts_with("wv_session=admin;"));
+    let s = app.signup("anna@example.nl").await;
+    let res = app.refresh(&s.client).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(marker_cookie(&res).starts_with("wv_session=participant;"));
+    let res = s
+        .client
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    let cleared = marker_cookie(&res);
+    assert!(cleared.starts_with("wv_session=;"), "{cleared}");
 }

@@ -247,8 +247,13 @@ async fn pages_come_with_a_first_view_in_the_clients_language() {
     )
     .await;
     assert!(chosen.contains("<h1>Aanmelden</h1>"), "{chosen}");
-    // A session: the participant's menu; the report page's heading.
-    let report = get("/reports/new", &[("cookie", "wv_session=1; wv_lang=en")]).await;
+    // A participant's session: their menu and the "logged in as" line the
+    // client draws under it; the report page's heading.
+    let report = get(
+        "/reports/new",
+        &[("cookie", "wv_session=participant; wv_lang=en")],
+    )
+    .await;
     assert!(report.contains("<h1>File a report</h1>"), "{report}");
     assert!(
         report.contains("<a href=\"/reports/new\" aria-current=\"page\">Report</a>"),
@@ -258,15 +263,52 @@ async fn pages_come_with_a_first_view_in_the_clients_language() {
         report.contains("<a href=\"/reports\">My reports</a>"),
         "{report}"
     );
-    assert!(!report.contains("/signup"), "{report}");
-    // A staff page: its menu depends on the role, so none; a page the first
-    // view knows nothing of: the header and a loading line only.
-    let staff = get("/dashboard", &[("cookie", "wv_session=1")]).await;
     assert!(
-        staff.contains("bootStaff()") && !staff.contains("<nav"),
+        !report.contains("/signup") && !report.contains("/queue"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "</ul><p class=\"role-badge\">Logged in as <strong>participant</strong></p></nav>"
+        ),
+        "{report}"
+    );
+    // A coordinator on a staff page: the coordinator's menu and line.
+    let staff = get("/dashboard", &[("cookie", "wv_session=coordinator")]).await;
+    assert!(staff.contains("bootStaff()"), "{staff}");
+    assert!(
+        staff.contains("<a href=\"/dashboard\" aria-current=\"page\">Dashboard</a>")
+            && staff.contains("<a href=\"/neighbourhoods\">Wijken</a>")
+            && !staff.contains("/admin/users")
+            && !staff.contains("/reports/new"),
+        "{staff}"
+    );
+    assert!(
+        staff.contains("Ingelogd als <strong>coördinator</strong>"),
         "{staff}"
     );
     assert!(staff.contains("Bezig met laden"), "{staff}");
+    // A marker from before it held the role (or any other value): the
+    // participant's menu on their pages without the line, no menu on a
+    // staff page, whose menu depends on the role.
+    const OTHER: [&[(&str, &str)]; 2] = [
+        &[("cookie", "wv_session=1")],
+        &[("cookie", "wv_session=not-a-role")],
+    ];
+    for marker in OTHER {
+        let old = get("/reports", marker).await;
+        assert!(
+            old.contains("<a href=\"/reports/new\">Melden</a>") && !old.contains("role-badge"),
+            "{old}"
+        );
+        let old_staff = get("/queue", marker).await;
+        assert!(!old_staff.contains("<nav"), "{old_staff}");
+        assert!(!old.contains("not-a-role") && !old_staff.contains("not-a-role"));
+    }
+    // No session on a staff page: no menu either (the client sends the
+    // visitor to log in).
+    let guest_staff = get("/queue", &[]).await;
+    assert!(!guest_staff.contains("<nav"), "{guest_staff}");
     let detail = get("/surveys/3", &[]).await;
     assert!(!detail.contains("<h1>"), "{detail}");
 }
