@@ -138,6 +138,9 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Password hashes computed at once; the rest wait briefly or get 503.
     pub password_hash_concurrency: usize,
+    /// API requests worked on at once; the rest wait in arrival order
+    /// (see [`crate::gate`]).
+    pub max_in_flight: usize,
     /// Report locations must fall inside this box.
     pub area: BoundingBox,
 }
@@ -155,6 +158,11 @@ fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
         message: message.into(),
     }
 }
+
+/// API requests worked on at once by default: enough to keep the database
+/// connections and the filing lane (or writer) busy, few enough that the
+/// queues behind the gate stay short.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 
 pub const JWT_ISSUER: &str = "wijkveilig";
 pub const JWT_AUDIENCE: &str = "wijkveilig-api";
@@ -293,6 +301,19 @@ impl Config {
             })?,
             None => BoundingBox::GRONINGEN,
         };
+        let max_in_flight = match get("WIJKVEILIG_MAX_IN_FLIGHT") {
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| {
+                    err(
+                        "WIJKVEILIG_MAX_IN_FLIGHT",
+                        "must be a number from 1 to 100000",
+                    )
+                })?,
+            None => DEFAULT_MAX_IN_FLIGHT,
+        };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
         Ok(Config {
@@ -316,6 +337,7 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
             rate_limits: RateLimits::default().scaled(rate_limit_factor),
             password_hash_concurrency: cores.saturating_sub(1).max(1),
+            max_in_flight,
             area,
         })
     }
@@ -444,6 +466,7 @@ mod tests {
         let a = config(&[("WIJKVEILIG_DATA_DIR", &d)]).unwrap();
         assert_eq!(a.bind, "127.0.0.1:8080");
         assert_eq!(a.database_kind, DatabaseKind::Sqlite);
+        assert_eq!(a.max_in_flight, DEFAULT_MAX_IN_FLIGHT);
         let b = config(&[("WIJKVEILIG_DATA_DIR", &d)]).unwrap();
         assert_eq!(
             a.jwt_secret, b.jwt_secret,
@@ -475,6 +498,8 @@ mod tests {
             ("WIJKVEILIG_AREA", "53,6,52,7"),
             ("WIJKVEILIG_DB_STATEMENT_TIMEOUT_MS", "0"),
             ("WIJKVEILIG_DB_STATEMENT_TIMEOUT_MS", "10s"),
+            ("WIJKVEILIG_MAX_IN_FLIGHT", "0"),
+            ("WIJKVEILIG_MAX_IN_FLIGHT", "many"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var);

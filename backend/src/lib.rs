@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod gate;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

@@ -21,6 +21,7 @@ use crate::auth::password::Hasher;
 use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::error::{problem_response, ApiError, PROBLEM_JSON};
+use crate::gate;
 use crate::mail::Mailer;
 use crate::storage::{BlobStore, DirStore};
 use crate::web_assets::{self, WebAssets};
@@ -115,12 +116,17 @@ impl Application {
                 .service(
                     web::scope("/api")
                         .wrap(ErrorHandlers::new().default_handler(as_problem))
+                        .wrap(from_fn(gate::request_scope))
                         .configure(api::configure)
                         .default_service(web::to(|| async {
                             Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
                         })),
                 )
-                .service(web::scope("/open311/v2").configure(api::open311::configure))
+                .service(
+                    web::scope("/open311/v2")
+                        .wrap(from_fn(gate::request_scope))
+                        .configure(api::open311::configure),
+                )
                 // The home page too goes out with its first view, not as the bare file.
                 .route("/", web::get().to(web_assets::index))
                 .route("/{file}", web::get().to(web_assets::precompressed))

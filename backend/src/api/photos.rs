@@ -6,7 +6,7 @@ use shared::reports::{PhotoRef, MAX_PHOTOS};
 use shared::Problem;
 
 use super::reports::{own_report, viewer_of};
-use crate::auth::{random_token, AuthUser};
+use crate::auth::{random_token, AuthUser, Caller};
 use crate::db::models::now;
 use crate::db::reports::{self as q, NewPhoto};
 use crate::db::{self, write_tx};
@@ -35,13 +35,16 @@ fn too_many() -> ApiError {
         (status = 413, body = Problem), (status = 422, body = Problem, description = "Not an image")))]
 pub async fn upload(
     state: web::Data<AppState>,
-    auth: AuthUser,
+    caller: Caller,
     path: web::Path<i32>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let reporter = auth.clone();
+    // The account is read in the first trip, once the body (up to 8 MB) is
+    // here: read beside the body (`AuthUser`), it would take the request's
+    // place at the gate while a slow client was still sending (`crate::gate`).
     let count = db::run(&state.pool, move |conn| {
+        let reporter = caller.load(conn)?;
         own_report(conn, &reporter, id)?;
         Ok(q::photo_count(conn, id)?)
     })

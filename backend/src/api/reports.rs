@@ -241,7 +241,10 @@ pub async fn create(
     // thread does. The answer is made from what was written (no reads after
     // the commit).
     let (draft, report, event) = match state.pool.filing_lane() {
-        Some(lane) => lane.file(request).await?,
+        Some(lane) => {
+            state.pool.enter_gate().await?;
+            lane.file(request).await?
+        }
         None => {
             db::run_write(&state.pool, move |conn| {
                 let (user, category, hood) = request.keys();

@@ -55,7 +55,7 @@ pub struct Caller {
 
 impl Caller {
     /// The account behind the token, if it still exists and is active.
-    fn load(self, conn: &mut db::DbConnection) -> ApiResult<AuthUser> {
+    pub fn load(self, conn: &mut db::DbConnection) -> ApiResult<AuthUser> {
         let user = db::users::find(conn, self.user_id)?;
         self.accept(user)
     }

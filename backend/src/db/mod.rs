@@ -32,6 +32,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::{Config, DatabaseKind};
 use crate::error::{ApiError, ApiResult};
+use crate::gate::Gate;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -59,6 +60,8 @@ pub struct Pool {
     writer: Option<writer::Writer>,
     /// On PostgreSQL, the filing lane (see [`filing`]).
     filing: Option<filing::Lane>,
+    /// Where requests wait for their turn at the database (see [`crate::gate`]).
+    gate: Gate,
 }
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -262,6 +265,7 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
         hash_turns: Arc::new(Semaphore::new(HASH_TURNS)),
         writer,
         filing,
+        gate: Gate::new(config.max_in_flight),
     })
 }
 
@@ -291,13 +295,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool, keeping the
-/// caller's tracing span. For reads: work that writes goes through
-/// [`run_write`], so that SQLite's writers queue instead of sleeping.
+/// caller's tracing span, once the request has its place at the gate. For
+/// reads: work that writes goes through [`run_write`], so that SQLite's
+/// writers queue instead of sleeping.
 pub async fn run<T, F>(pool: &Pool, f: F) -> ApiResult<T>
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
+    pool.gate.enter().await?;
     run_with(pool, f, None).await
 }
 
@@ -312,7 +318,8 @@ const HASH_TURNS: usize = 4;
 /// while one of [`HASH_TURNS`] is free they wait only for a connection (on
 /// SQLite: they join the writer thread's next batch); past those they queue
 /// like any other request, so that a flood of them (say, attempts already
-/// over their rate limit) cannot crowd out the rest.
+/// over their rate limit) cannot crowd out the rest. They take no place at
+/// the request gate ([`crate::gate`]): the hasher's admission is theirs.
 pub async fn run_write_for_hash<T, F>(pool: &Pool, f: F) -> ApiResult<T>
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
@@ -380,16 +387,26 @@ where
     T: Send + 'static,
 {
     match &pool.writer {
-        Some(writer) => writer.run(writer::Lane::Queue, f).await,
+        Some(writer) => {
+            pool.gate.enter().await?;
+            writer.run(writer::Lane::Queue, f).await
+        }
         None => run(pool, f).await,
     }
 }
 
 impl Pool {
     /// The PostgreSQL filing lane; `None` on SQLite, which files on its
-    /// writer thread ([`run_write`]).
+    /// writer thread ([`run_write`]). Enter the gate ([`Pool::enter_gate`])
+    /// before filing on it.
     pub fn filing_lane(&self) -> Option<&filing::Lane> {
         self.filing.as_ref()
+    }
+
+    /// Waits for the request's place at the gate, for work that goes to the
+    /// database other than through [`run`] or [`run_write`].
+    pub async fn enter_gate(&self) -> ApiResult<()> {
+        self.gate.enter().await
     }
 }
 

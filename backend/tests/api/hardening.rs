@@ -481,3 +481,51 @@ fn count_teams(app: &TestApp) -> i64 {
     use diesel::prelude::*;
     teams::table.count().get_result(&mut app.conn()).unwrap()
 }
+
+/// The request gate (`backend/src/gate.rs`) with one place: requests whose
+/// bodies are still on their way hold none, so a client that sends slowly
+/// (here, never) keeps no one else waiting; each of the others is answered.
+#[tokio::test]
+async fn a_slow_body_holds_no_place_at_the_request_gate() {
+    use tokio::io::AsyncWriteExt;
+
+    let app = spawn_app_with(|c| c.max_in_flight = 1).await;
+    let s = app.signup("anna@example.nl").await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    // A profile change (reads the account beside its body), a filing and a
+    // photo upload (up to 8 MB), with a valid token and a body that never
+    // comes; and a chunked one that stops after a few bytes.
+    for (request, framing) in [
+        ("PATCH /api/me", "Content-Length: 100"),
+        ("POST /api/reports", "Content-Length: 100"),
+        ("POST /api/reports/1/photos", "Content-Length: 5000000"),
+        ("PATCH /api/me", "Transfer-Encoding: chunked"),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "{request} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\n{framing}\r\n\r\n",
+            s.token
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let start = if framing.contains("chunked") {
+            "2\r\n{\"\r\n"
+        } else {
+            "{\""
+        };
+        stream.write_all(start.as_bytes()).await.unwrap();
+        slow.push(stream);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    for _ in 0..3 {
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            app.get_auth("/api/reports?mine=true", &s.token),
+        )
+        .await
+        .expect("answered while the slow bodies are pending");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    drop(slow);
+}
