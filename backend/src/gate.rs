@@ -146,7 +146,10 @@ async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<(), actix_w
     while body.len() <= limit {
         match payload.next().await {
             Some(chunk) => {
-                let chunk: actix_web::web::Bytes = chunk?;
+                // Answered as the JSON extractor would (problem+json).
+                let chunk = chunk.map_err(|_| {
+                    ApiError::BadRequest("The request body could not be read.".into())
+                })?;
                 body.extend_from_slice(&chunk)
             }
             None => {

@@ -156,7 +156,10 @@ fn FocusOnNavigate() -> impl IntoView {
 fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let role = move || session.user.with(|u| u.as_ref().map(|u| u.role));
+    // A memo: the menu is drawn again when the role changes, not with every
+    // change to the account (a saved profile, a consent).
+    let role = Memo::new(move |_| session.user.with(|u| u.as_ref().map(|u| u.role)));
+    let role = move || role.get();
     // The role's menu (`shared::shell`, as the server's first view draws
     // it); until the session is known only "Home", since the page is hidden
     // behind the first view until then.
