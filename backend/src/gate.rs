@@ -12,7 +12,7 @@
 //! short.
 //!
 //! A request takes its place at its first database trip ([`Gate::enter`],
-//! called by `db::run`, `db::run_write` and before the filing lane) and
+//! called by `db::run`, `db::run_write` and the filing lane's `file`) and
 //! keeps it until it is answered ([`scoped`], the middleware on the API's
 //! scopes, holds it). So a request that sends its body slowly, or is refused
 //! before it needs the database (a bad token, a validation error), holds no

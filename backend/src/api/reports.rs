@@ -241,10 +241,7 @@ pub async fn create(
     // thread does. The answer is made from what was written (no reads after
     // the commit).
     let (draft, report, event) = match state.pool.filing_lane() {
-        Some(lane) => {
-            state.pool.enter_gate().await?;
-            lane.file(request).await?
-        }
+        Some(lane) => lane.file(request).await?,
         None => {
             db::run_write(&state.pool, move |conn| {
                 let (user, category, hood) = request.keys();

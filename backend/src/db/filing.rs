@@ -44,6 +44,7 @@ use super::schema::{report_events, reports};
 use super::{establish_serving, DbConnection};
 use crate::config::DatabaseKind;
 use crate::error::{ApiError, ApiResult};
+use crate::gate::Gate;
 use crate::metrics::rollup::{ActivityState, RollupColumns, Tally};
 
 /// At most this many reports share a statement.
@@ -454,15 +455,21 @@ impl<D: Draft> Ready for Prepared<D> {
 #[derive(Clone)]
 pub struct Lane {
     jobs: mpsc::SyncSender<Box<dyn Job>>,
+    /// The server's request gate: a filing takes its request's place there
+    /// before it queues here, as `db::run` and `db::run_write` do.
+    gate: Option<Gate>,
 }
 
 impl Lane {
-    /// A lane whose statements may run for `statement_timeout` each.
-    pub fn start(url: String, statement_timeout: Duration) -> anyhow::Result<Lane> {
-        Lane::with_queue(url, statement_timeout, QUEUE)
+    /// A lane whose statements may run for `statement_timeout` each, for
+    /// requests that wait at `gate`.
+    pub fn start(url: String, statement_timeout: Duration, gate: Gate) -> anyhow::Result<Lane> {
+        let mut lane = Lane::with_queue(url, statement_timeout, QUEUE)?;
+        lane.gate = Some(gate);
+        Ok(lane)
     }
 
-    /// A lane on which at most `queue` filings wait.
+    /// A lane on which at most `queue` filings wait, behind no gate.
     pub fn with_queue(
         url: String,
         statement_timeout: Duration,
@@ -489,11 +496,15 @@ impl Lane {
                     }
                 })?;
         }
-        Ok(Lane { jobs })
+        Ok(Lane { jobs, gate: None })
     }
 
-    /// Queues `request` and waits until its report is stored (or why not).
+    /// Queues `request`, once its request has its place at the gate, and
+    /// waits until its report is stored (or why not).
     pub async fn file<R: Request>(&self, request: R) -> ApiResult<Filed<R::Draft>> {
+        if let Some(gate) = &self.gate {
+            gate.enter().await?;
+        }
         let (done, answer) = tokio::sync::oneshot::channel();
         match self.jobs.try_send(Box::new(Pending { request, done })) {
             Ok(()) => {}

@@ -244,6 +244,7 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
     let turns = Arc::new(Semaphore::new(
         turns_per_connection(config.database_kind) * config.db_pool_size as usize,
     ));
+    let gate = Gate::new(config.max_in_flight);
     let url = config.database_url.expose().to_owned();
     let (writer, filing) = match config.database_kind {
         DatabaseKind::Sqlite => (
@@ -256,7 +257,11 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
         ),
         DatabaseKind::Postgres => (
             None,
-            Some(filing::Lane::start(url, config.db_statement_timeout)?),
+            Some(filing::Lane::start(
+                url,
+                config.db_statement_timeout,
+                gate.clone(),
+            )?),
         ),
     };
     Ok(Pool {
@@ -265,7 +270,7 @@ pub fn build_pool(config: &Config) -> anyhow::Result<Pool> {
         hash_turns: Arc::new(Semaphore::new(HASH_TURNS)),
         writer,
         filing,
-        gate: Gate::new(config.max_in_flight),
+        gate,
     })
 }
 
@@ -396,17 +401,10 @@ where
 }
 
 impl Pool {
-    /// The PostgreSQL filing lane; `None` on SQLite, which files on its
-    /// writer thread ([`run_write`]). Enter the gate ([`Pool::enter_gate`])
-    /// before filing on it.
+    /// The PostgreSQL filing lane (behind the same gate); `None` on SQLite,
+    /// which files on its writer thread ([`run_write`]).
     pub fn filing_lane(&self) -> Option<&filing::Lane> {
         self.filing.as_ref()
-    }
-
-    /// Waits for the request's place at the gate, for work that goes to the
-    /// database other than through [`run`] or [`run_write`].
-    pub async fn enter_gate(&self) -> ApiResult<()> {
-        self.gate.enter().await
     }
 }
 
