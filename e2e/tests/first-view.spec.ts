@@ -95,3 +95,41 @@ test('a logged-in page has its menu and role in the first view, and nothing move
   expect(await page.locator('nav li').count()).toBe(staffLinks);
   expect(await bottom(page, 'nav')).toBe(menuEnd);
 });
+
+/** The menu's row: whether all its links share one line, whether it scrolls
+ * sideways, and whether the link to the current page lies inside its visible part. */
+async function menuRow(page: Page) {
+  return page.locator('nav ul').first().evaluate((ul) => {
+    const tops = new Set([...ul.querySelectorAll('li')].map((li) => Math.round(li.getBoundingClientRect().top)));
+    const current = ul.querySelector('a[aria-current="page"]')!.getBoundingClientRect();
+    const row = ul.getBoundingClientRect();
+    return {
+      oneLine: tops.size === 1,
+      scrolls: ul.scrollWidth > ul.clientWidth,
+      currentInSight: current.left >= row.left && current.right <= row.right,
+    };
+  });
+}
+
+test('on a phone the menu is one row that keeps the current page in sight; wider, it wraps', async ({ page, request }) => {
+  const email = uniqueEmail('menu.rij');
+  await userWithRole(request, email, 'Menu Rij', 'participant');
+  await login(page, email, PASSWORD);
+
+  // The first view's menu is the same row, at its start.
+  const release = await holdClient(page);
+  await page.goto('/profile');
+  await expect(page.locator('#shell')).toHaveCount(1);
+  expect(await menuRow(page)).toMatchObject({ oneLine: true, scrolls: true });
+  // The last link of the menu, brought into sight when the client takes over.
+  release();
+  await clientReady(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Profiel' })).toBeVisible();
+  expect(await menuRow(page)).toEqual({ oneLine: true, scrolls: true, currentInSight: true });
+  await expectAccessible(page);
+
+  // On a wide screen every link shows, on as many lines as it takes.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect.poll(async () => (await menuRow(page)).scrolls).toBe(false);
+  expect((await menuRow(page)).oneLine).toBe(false);
+});

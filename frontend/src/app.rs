@@ -106,6 +106,17 @@ fn remove_shell_once_shown(frames: u32) {
         if shown || frames == 0 {
             if let Some(shell) = document().get_element_by_id("shell") {
                 shell.remove();
+                // The client's menu shows from this frame on: bring its
+                // current link into sight before the frame is painted.
+                let menu = document()
+                    .query_selector(".site-header nav ul")
+                    .ok()
+                    .flatten();
+                if let Some(list) = menu
+                    .and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
+                {
+                    reveal_current(&list);
+                }
             }
         } else {
             remove_shell_once_shown(frames - 1);
@@ -177,6 +188,20 @@ fn Header() -> impl IntoView {
             })
             .collect_view()
     };
+    // On a phone the menu is a row that scrolls sideways: keep the current
+    // page's link in sight, after the router has marked it.
+    let strip = NodeRef::<leptos::html::Ul>::new();
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        session.ready.track();
+        role();
+        request_animation_frame(move || {
+            if let Some(list) = strip.get_untracked() {
+                reveal_current(&list);
+            }
+        });
+    });
     let toggle = move |_| {
         let next = match i18n.lang.get_untracked() {
             Language::Nl => Language::En,
@@ -217,7 +242,7 @@ fn Header() -> impl IntoView {
                 </button>
             </div>
             <nav aria-label=move || i18n.t().nav_label data-role=move || role().map(|r| r.as_str()).unwrap_or("guest")>
-                <ul>{links}</ul>
+                <ul node_ref=strip>{links}</ul>
                 {move || role().map(|r| view! {
                     <p class="role-badge" data-testid="role">
                         {move || shell::texts(i18n.lang.get()).logged_in_as} " "
@@ -226,6 +251,34 @@ fn Header() -> impl IntoView {
                 })}
             </nav>
         </header>
+    }
+}
+
+/// Scrolls the menu `list` sideways, if it scrolls, just enough that the
+/// link to the current page is in sight, clear of the edge's shadow.
+fn reveal_current(list: &web_sys::HtmlElement) {
+    // Hidden behind the server's first view, it has no width: it is
+    // revealed when that goes.
+    if list.client_width() == 0 {
+        return;
+    }
+    let Some(link) = list
+        .query_selector("a[aria-current=page]")
+        .ok()
+        .flatten()
+        .and_then(|a| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok())
+    else {
+        return;
+    };
+    // The list is the link's offset parent (`position: relative`), so both
+    // measure from the start of the row, however far it has scrolled.
+    const CLEAR: i32 = 32;
+    let (start, end) = (link.offset_left(), link.offset_left() + link.offset_width());
+    let (left, width) = (list.scroll_left(), list.client_width());
+    if start < left + CLEAR {
+        list.set_scroll_left(start - CLEAR);
+    } else if end > left + width - CLEAR {
+        list.set_scroll_left(end - width + CLEAR);
     }
 }
 
