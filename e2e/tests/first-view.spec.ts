@@ -128,6 +128,15 @@ test('on a phone the menu is one row that keeps the current page in sight; wider
   expect(await menuRow(page)).toEqual({ oneLine: true, scrolls: true, currentInSight: true });
   await expectAccessible(page);
 
+  // Moving on from a link in the page, with the row scrolled to its end:
+  // the new page's link (near the start) comes into sight.
+  await page.goto('/reports');
+  await clientReady(page);
+  await page.locator('nav ul').evaluate((ul) => { ul.scrollLeft = ul.scrollWidth; });
+  await page.getByRole('main').getByRole('link', { name: 'Melding doen' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Melding doen' })).toBeVisible();
+  await expect.poll(async () => (await menuRow(page)).currentInSight).toBe(true);
+
   // On a wide screen every link shows, on as many lines as it takes.
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect.poll(async () => (await menuRow(page)).scrolls).toBe(false);

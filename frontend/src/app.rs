@@ -189,12 +189,14 @@ fn Header() -> impl IntoView {
             .collect_view()
     };
     // On a phone the menu is a row that scrolls sideways: keep the current
-    // page's link in sight, after the router has marked it.
+    // page's link in sight, after the router has marked it, whenever the
+    // page, the menu or the links' language changes.
     let strip = NodeRef::<leptos::html::Ul>::new();
     let location = use_location();
     Effect::new(move |_| {
         location.pathname.track();
         session.ready.track();
+        i18n.lang.track();
         role();
         request_animation_frame(move || {
             if let Some(list) = strip.get_untracked() {
